@@ -1,0 +1,55 @@
+"""Configuration from the environment. Zero settings run on SQLite and local disk under ``instance/``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The app refuses to start with settings that would be unsafe or cannot work."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'yanshou.sqlite3'}"
+    # Heroku-style URLs name the scheme "postgres"; SQLAlchemy wants an explicit driver.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def from_env(instance_path: str) -> dict[str, Any]:
+    production = os.environ.get("APP_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY", "")
+    if production and len(secret) < 32:
+        raise ConfigError("APP_ENV=production needs SECRET_KEY set to at least 32 random characters")
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": secret or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "MEDIA_BACKEND": os.environ.get("MEDIA_BACKEND", "local"),  # local | s3
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(Path(instance_path) / "media")),
+        "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
+        "S3_PREFIX": os.environ.get("S3_PREFIX", "photos/"),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or None,
+        "TOKEN_TTL_DAYS": _int("TOKEN_TTL_DAYS", 14),  # a week offline plus margin
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
+        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 64) * 1024 * 1024,
+        "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20000),
+    }

@@ -1,0 +1,43 @@
+"""The defect library (分户验收 areas → types) every device downloads for offline work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.auth import login_required
+from ..extensions import db
+from ..models import DefectArea, DefectType
+from .pinyin import initials
+from .schemas import DefectAreaSchema, DefectTypeSchema
+
+blp = Blueprint("library", __name__, url_prefix="/api", description="Defect library")
+
+
+@blp.route("/defect-library")
+@blp.response(200, DefectAreaSchema(many=True))
+@login_required()
+def library() -> Any:
+    """All areas with their defect types, in display order."""
+    stmt = select(DefectArea).options(selectinload(DefectArea.types)).order_by(DefectArea.position)
+    return db.session.scalars(stmt).all()
+
+
+@blp.route("/defect-types", methods=["POST"])
+@blp.arguments(DefectTypeSchema)
+@blp.response(201, DefectTypeSchema)
+@login_required("admin")
+def add_type(body: dict[str, Any]) -> Any:
+    """Add a defect type to an area (admin)."""
+    if db.session.get(DefectArea, body["area_id"]) is None:
+        abort(422, message="分类不存在 / Unknown area_id")
+    if db.session.scalar(select(DefectType.id).where(DefectType.code == body["code"])) is not None:
+        abort(409, message="缺陷类型编号已存在 / That defect type code exists")
+    position = len(db.session.scalars(select(DefectType.id).where(DefectType.area_id == body["area_id"])).all())
+    dtype = DefectType(**body, pinyin=initials(body["name_zh"]), position=position)
+    db.session.add(dtype)
+    db.session.commit()
+    return dtype

@@ -1,0 +1,105 @@
+"""Inspections (检查批次), defects, their photos, comments and the append-only history of changes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, new_uuid, utcnow
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # enums.INSPECTION_KINDS
+    name: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Defect(Base):
+    """One defect. Its id is made by the device that recorded it, so it can exist offline first."""
+
+    __tablename__ = "defects"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    pin_x: Mapped[float | None] = mapped_column(Float)  # 0..1 across the plan image
+    pin_y: Mapped[float | None] = mapped_column(Float)
+    type_id: Mapped[int] = mapped_column(ForeignKey("defect_types.id"), index=True)
+    severity: Mapped[str] = mapped_column(String(1))  # enums.SEVERITIES
+    description: Mapped[str] = mapped_column(Text, default="")
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # enums.STATUSES
+    due_date: Mapped[date | None] = mapped_column(Date)
+    repeat_count: Mapped[int] = mapped_column(Integer, default=0)  # failed re-checks (重复维修)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)  # 1..5 from the follow-up visit (回访)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hybrid-logical-clock stamp of the last write to each field (last writer wins per field).
+    field_clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    photos: Mapped[list[DefectPhoto]] = relationship(
+        back_populates="defect", order_by="DefectPhoto.added_at", cascade="all, delete-orphan"
+    )
+
+
+class DefectPhoto(Base):
+    """A photo in a defect's set, by content hash: the record may arrive before or after the bytes."""
+
+    __tablename__ = "defect_photos"
+    __table_args__ = (UniqueConstraint("defect_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    defect_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="before")  # enums.PHOTO_KINDS
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock: Mapped[str] = mapped_column(String(40), default="")
+
+    defect: Mapped[Defect] = relationship(back_populates="photos")
+
+
+class DefectComment(Base):
+    __tablename__ = "defect_comments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
+    defect_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DefectHistory(Base):
+    """Append-only: one row per change of one field (who, when, from which device, old → new)."""
+
+    __tablename__ = "defect_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    defect_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(30))  # create, set, status, photo_add, photo_remove, ...
+    field: Mapped[str | None] = mapped_column(String(40))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+    defect: Mapped[Defect] = relationship()
