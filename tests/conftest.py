@@ -65,6 +65,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         Base.metadata.create_all(conn)
     engine.dispose()
     yield url
+    if request.param == "postgresql":
+        _pg_admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def _truncate_all(url: str) -> None:
