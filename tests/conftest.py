@@ -28,28 +28,32 @@ PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgre
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def _pg_database(worker: str) -> str:
-    """Create (once) and return the URL of this worker's PostgreSQL database."""
+def _pg_admin(sql: str) -> None:
     admin = make_url(PG_ADMIN_URL)
-    name = f"yanshou_test_{worker}"
+    with psycopg.connect(
+        host=admin.host,
+        port=admin.port or 5432,
+        user=admin.username,
+        dbname=admin.database,
+        autocommit=True,
+        connect_timeout=5,
+    ) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _pg_database(worker: str) -> str:
+    """Create a database for this test process (worker and pid, so concurrent runs never collide)."""
+    name = f"yanshou_test_{worker}_{os.getpid()}"
     try:
-        with psycopg.connect(
-            host=admin.host,
-            port=admin.port or 5432,
-            user=admin.username,
-            dbname=admin.database,
-            autocommit=True,
-            connect_timeout=5,
-        ) as conn:
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-                conn.execute(f'CREATE DATABASE "{name}"')
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         pytest.fail(
             f"PostgreSQL is required for the test suite and is unreachable at {PG_ADMIN_URL}: {exc}\n"
             "Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
             pytrace=False,
         )
-    return admin.set(database=name).render_as_string(hide_password=False)
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
