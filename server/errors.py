@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
         if isinstance(data, dict):
             if data.get("message"):
                 body["message"] = data["message"]
-            if data.get("messages"):
-                body["errors"] = data["messages"]
+            if data.get("messages") or data.get("errors"):
+                body["errors"] = data.get("messages") or data["errors"]
             if exc.code == 422 and body["message"] == exc.name:
                 body["message"] = "请求内容有误 / The request has invalid fields"
         response = jsonify(body)

@@ -85,8 +85,8 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/auth/logout", methods=["POST"])
-@blp.response(204)
 @login_required()
+@blp.response(204)
 def logout() -> None:
     """Revoke the token this request carries."""
     service.revoke_token(db.session, bearer_token() or "")
@@ -94,8 +94,8 @@ def logout() -> None:
 
 
 @blp.route("/auth/me")
-@blp.response(200, MeSchema)
 @login_required()
+@blp.response(200, MeSchema)
 def me() -> dict[str, Any]:
     return me_payload(current_user())
 
@@ -157,9 +157,9 @@ def _invitation_payload(inv: Invitation) -> dict[str, Any]:
 
 
 @blp.route("/units/<int:unit_id>/invitations", methods=["POST"])
+@login_required("admin", "manager")
 @blp.arguments(InvitationCreateSchema)
 @blp.response(201, InvitationSchema)
-@login_required("admin", "manager")
 def create_invitation(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
     """Issue an invitation code (and its QR code) for a unit's homeowner."""
     user = current_user()
@@ -172,8 +172,8 @@ def create_invitation(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
 
 
 @blp.route("/units/<int:unit_id>/invitations", methods=["GET"])
-@blp.response(200, InvitationSchema(many=True))
 @login_required("admin", "manager")
+@blp.response(200, InvitationSchema(many=True))
 def list_invitations(unit_id: int) -> list[dict[str, Any]]:
     user = current_user()
     unit = db.session.get(Unit, unit_id)
@@ -247,9 +247,9 @@ class Users(MethodView):
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
+@login_required("admin")
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
-@login_required("admin")
 def update_user(body: dict[str, Any], user_id: int) -> dict[str, Any]:
     """Change a user's name, phone, password, projects or deactivate them (admin)."""
     user = db.session.get(User, user_id)

@@ -25,9 +25,9 @@ def defect_payload(d: Defect) -> dict[str, Any]:
 
 
 @blp.route("/defects")
+@login_required()
 @blp.arguments(DefectQuerySchema, location="query")
 @blp.response(200, DefectSchema(many=True))
-@login_required()
 def list_defects(query: dict[str, Any]) -> Any:
     """Defects the caller may see, newest first; the total is in X-Total-Count."""
     stmt = select(Defect).where(policy.defect_filter(current_user()))
@@ -48,8 +48,8 @@ def list_defects(query: dict[str, Any]) -> Any:
 
 
 @blp.route("/defects/<uuid:defect_id>")
-@blp.response(200, DefectDetailSchema)
 @login_required()
+@blp.response(200, DefectDetailSchema)
 def get_defect(defect_id: uuid.UUID) -> Any:
     """One defect with its photos, comments and full history."""
     if not policy.can_see_defect(db.session, current_user(), defect_id):

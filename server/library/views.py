@@ -18,8 +18,8 @@ blp = Blueprint("library", __name__, url_prefix="/api", description="Defect libr
 
 
 @blp.route("/defect-library")
-@blp.response(200, DefectAreaSchema(many=True))
 @login_required()
+@blp.response(200, DefectAreaSchema(many=True))
 def library() -> Any:
     """All areas with their defect types, in display order."""
     stmt = select(DefectArea).options(selectinload(DefectArea.types)).order_by(DefectArea.position)
@@ -27,9 +27,9 @@ def library() -> Any:
 
 
 @blp.route("/defect-types", methods=["POST"])
+@login_required("admin")
 @blp.arguments(DefectTypeSchema)
 @blp.response(201, DefectTypeSchema)
-@login_required("admin")
 def add_type(body: dict[str, Any]) -> Any:
     """Add a defect type to an area (admin)."""
     if db.session.get(DefectArea, body["area_id"]) is None:

@@ -71,8 +71,8 @@ class Projects(MethodView):
 
 
 @blp.route("/projects/<int:project_id>")
-@blp.response(200, ProjectSchema)
 @login_required()
+@blp.response(200, ProjectSchema)
 def get_project(project_id: int) -> Any:
     return visible_project(project_id)
 
@@ -140,9 +140,9 @@ def unit_payload(unit: Unit) -> dict[str, Any]:
 
 
 @blp.route("/projects/<int:project_id>/units")
+@login_required()
 @blp.arguments(UnitQuerySchema, location="query")
 @blp.response(200, UnitSchema(many=True))
-@login_required()
 def list_units(query: dict[str, Any], project_id: int) -> Any:
     """Units of a project the caller may see, optionally one building or floor."""
     visible_project(project_id)
@@ -156,8 +156,8 @@ def list_units(query: dict[str, Any], project_id: int) -> Any:
 
 
 @blp.route("/units/<int:unit_id>")
-@blp.response(200, UnitSchema)
 @login_required()
+@blp.response(200, UnitSchema)
 def get_unit(unit_id: int) -> Any:
     unit = db.session.get(Unit, unit_id)
     if unit is None or not policy.can_see_unit(db.session, current_user(), unit_id):
@@ -166,9 +166,9 @@ def get_unit(unit_id: int) -> Any:
 
 
 @blp.route("/projects/<int:project_id>/units/import", methods=["POST"])
+@login_required("admin", "manager")
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(200, ImportResultSchema)
-@login_required("admin", "manager")
 def import_units(files: dict[str, FileStorage], project_id: int) -> Any:
     """Import units from CSV or XLSX. Any bad row refuses the whole file, with every row's errors."""
     managed_project(project_id)
