@@ -62,16 +62,29 @@ def world(app, auth) -> World:
         "owner_b": UserFactory(role="homeowner"),
     }
     db.session.flush()
-    db.session.add_all([
-        Membership(user_id=users["manager"].id, project_id=p1.id),
-        Membership(user_id=users["inspector"].id, project_id=p1.id),
-        Membership(user_id=users["other_inspector"].id, project_id=p2.id),
-        HomeownerUnit(user_id=users["owner_a"].id, unit_id=unit_a.id),
-        HomeownerUnit(user_id=users["owner_b"].id, unit_id=unit_b.id),
-    ])
+    db.session.add_all(
+        [
+            Membership(user_id=users["manager"].id, project_id=p1.id),
+            Membership(user_id=users["inspector"].id, project_id=p1.id),
+            Membership(user_id=users["other_inspector"].id, project_id=p2.id),
+            HomeownerUnit(user_id=users["owner_a"].id, unit_id=unit_a.id),
+            HomeownerUnit(user_id=users["owner_b"].id, unit_id=unit_b.id),
+        ]
+    )
     db.session.commit()
-    ids = dict(p1=p1.id, p2=p2.id, unit_a=unit_a.id, unit_b=unit_b.id, unit_c=unit_c.id, d_a=d_a.id,
-               d_a_internal=d_a_internal.id, d_b=d_b.id, d_c=d_c.id, k1=k1.id, area=dtype.area_id)
+    ids = dict(
+        p1=p1.id,
+        p2=p2.id,
+        unit_a=unit_a.id,
+        unit_b=unit_b.id,
+        unit_c=unit_c.id,
+        d_a=d_a.id,
+        d_a_internal=d_a_internal.id,
+        d_b=d_b.id,
+        d_c=d_c.id,
+        k1=k1.id,
+        area=dtype.area_id,
+    )
     headers = {name: auth.headers(user) for name, user in users.items()}
     headers["anon"] = {}
     return World(ids, headers)
@@ -80,47 +93,123 @@ def world(app, auth) -> World:
 # (method, path, body, {role: expected status}); roles not named expect `default`.
 OK, CREATED, NOAUTH, FORBID, HIDDEN = 200, 201, 401, 403, 404
 MATRIX: list[tuple[str, str, Any, dict[str, int], int]] = [
-    ("GET", "/api/projects/{p1}", None, {"admin": OK, "manager": OK, "inspector": OK, "crew1": OK, "crew2": OK,
-                                          "owner_a": OK, "owner_b": OK}, HIDDEN),
+    (
+        "GET",
+        "/api/projects/{p1}",
+        None,
+        {"admin": OK, "manager": OK, "inspector": OK, "crew1": OK, "crew2": OK, "owner_a": OK, "owner_b": OK},
+        HIDDEN,
+    ),
     ("GET", "/api/projects/{p2}", None, {"admin": OK, "other_inspector": OK, "crew1": OK}, HIDDEN),
     ("GET", "/api/projects/{p1}/buildings", None, {"other_inspector": HIDDEN}, OK),
     ("GET", "/api/projects/{p1}/plan-types", None, {"other_inspector": HIDDEN}, OK),
     ("GET", "/api/projects/{p1}/units", None, {"other_inspector": HIDDEN}, OK),
     ("GET", "/api/projects/{p1}/inspections", None, {"other_inspector": HIDDEN}, OK),
-    ("GET", "/api/units/{unit_a}", None, {"admin": OK, "manager": OK, "inspector": OK, "crew1": OK, "crew2": OK,
-                                           "owner_a": OK}, HIDDEN),
-    ("GET", "/api/units/{unit_b}", None, {"admin": OK, "manager": OK, "inspector": OK, "crew2": OK,
-                                           "owner_b": OK}, HIDDEN),
+    (
+        "GET",
+        "/api/units/{unit_a}",
+        None,
+        {"admin": OK, "manager": OK, "inspector": OK, "crew1": OK, "crew2": OK, "owner_a": OK},
+        HIDDEN,
+    ),
+    (
+        "GET",
+        "/api/units/{unit_b}",
+        None,
+        {"admin": OK, "manager": OK, "inspector": OK, "crew2": OK, "owner_b": OK},
+        HIDDEN,
+    ),
     ("GET", "/api/units/{unit_c}", None, {"admin": OK, "other_inspector": OK, "crew1": OK}, HIDDEN),
-    ("GET", "/api/defects/{d_a}", None, {"admin": OK, "manager": OK, "inspector": OK, "crew1": OK,
-                                          "owner_a": OK}, HIDDEN),
+    (
+        "GET",
+        "/api/defects/{d_a}",
+        None,
+        {"admin": OK, "manager": OK, "inspector": OK, "crew1": OK, "owner_a": OK},
+        HIDDEN,
+    ),
     # Internal findings are not shown to the homeowner, even on their own unit.
     ("GET", "/api/defects/{d_a_internal}", None, {"admin": OK, "manager": OK, "inspector": OK, "crew2": OK}, HIDDEN),
-    ("GET", "/api/defects/{d_b}", None, {"admin": OK, "manager": OK, "inspector": OK, "crew2": OK,
-                                          "owner_b": OK}, HIDDEN),
+    (
+        "GET",
+        "/api/defects/{d_b}",
+        None,
+        {"admin": OK, "manager": OK, "inspector": OK, "crew2": OK, "owner_b": OK},
+        HIDDEN,
+    ),
     ("GET", "/api/defects/{d_c}", None, {"admin": OK, "other_inspector": OK, "crew1": OK}, HIDDEN),
     ("GET", "/api/contractors", None, {"owner_a": FORBID, "owner_b": FORBID}, OK),
     ("GET", "/api/defect-library", None, {}, OK),
     ("GET", "/api/auth/me", None, {}, OK),
     ("GET", "/api/users", None, {"admin": OK}, FORBID),
-    ("POST", "/api/users", {"username": "newbie", "display_name": "新人", "role": "inspector",
-                            "password": "long-enough-1"}, {"admin": CREATED}, FORBID),
+    (
+        "POST",
+        "/api/users",
+        {"username": "newbie", "display_name": "新人", "role": "inspector", "password": "long-enough-1"},
+        {"admin": CREATED},
+        FORBID,
+    ),
     ("POST", "/api/projects", {"code": "NEW1", "name": "新项目"}, {"admin": CREATED}, FORBID),
-    ("POST", "/api/projects/{p1}/buildings", {"code": "9", "name": "9栋"},
-     {"admin": CREATED, "manager": CREATED, "inspector": FORBID, "crew1": FORBID, "crew2": FORBID,
-      "owner_a": FORBID, "owner_b": FORBID}, HIDDEN),
-    ("POST", "/api/projects/{p1}/plan-types", {"code": "Z", "name": "Z户型"},
-     {"admin": CREATED, "manager": CREATED, "inspector": FORBID, "crew1": FORBID, "crew2": FORBID,
-      "owner_a": FORBID, "owner_b": FORBID}, HIDDEN),
-    ("POST", "/api/projects/{p1}/inspections", {"kind": "pre_inspection", "name": "复验", "started_on": "2026-11-20"},
-     {"admin": CREATED, "manager": CREATED, "inspector": CREATED, "crew1": FORBID, "crew2": FORBID,
-      "owner_a": FORBID, "owner_b": FORBID}, HIDDEN),
+    (
+        "POST",
+        "/api/projects/{p1}/buildings",
+        {"code": "9", "name": "9栋"},
+        {
+            "admin": CREATED,
+            "manager": CREATED,
+            "inspector": FORBID,
+            "crew1": FORBID,
+            "crew2": FORBID,
+            "owner_a": FORBID,
+            "owner_b": FORBID,
+        },
+        HIDDEN,
+    ),
+    (
+        "POST",
+        "/api/projects/{p1}/plan-types",
+        {"code": "Z", "name": "Z户型"},
+        {
+            "admin": CREATED,
+            "manager": CREATED,
+            "inspector": FORBID,
+            "crew1": FORBID,
+            "crew2": FORBID,
+            "owner_a": FORBID,
+            "owner_b": FORBID,
+        },
+        HIDDEN,
+    ),
+    (
+        "POST",
+        "/api/projects/{p1}/inspections",
+        {"kind": "pre_inspection", "name": "复验", "started_on": "2026-11-20"},
+        {
+            "admin": CREATED,
+            "manager": CREATED,
+            "inspector": CREATED,
+            "crew1": FORBID,
+            "crew2": FORBID,
+            "owner_a": FORBID,
+            "owner_b": FORBID,
+        },
+        HIDDEN,
+    ),
     ("POST", "/api/units/{unit_a}/invitations", {}, {"admin": CREATED, "manager": CREATED}, FORBID),
-    ("POST", "/api/units/{unit_c}/invitations", {}, {"admin": CREATED, "other_inspector": FORBID,
-                                                     "manager": HIDDEN}, FORBID),
+    (
+        "POST",
+        "/api/units/{unit_c}/invitations",
+        {},
+        {"admin": CREATED, "other_inspector": FORBID, "manager": HIDDEN},
+        FORBID,
+    ),
     ("POST", "/api/contractors", {"name": "新承建商", "trade": "土建"}, {"admin": CREATED}, FORBID),
-    ("POST", "/api/defect-types", {"area_id": "{area}", "code": "x.new", "name_zh": "新类型", "name_en": "New",
-                                   "trade": "土建"}, {"admin": CREATED}, FORBID),
+    (
+        "POST",
+        "/api/defect-types",
+        {"area_id": "{area}", "code": "x.new", "name_zh": "新类型", "name_en": "New", "trade": "土建"},
+        {"admin": CREATED},
+        FORBID,
+    ),
 ]
 
 
@@ -172,8 +261,13 @@ def test_defect_list_is_scoped(client, world, role, visible):
 
 @pytest.mark.parametrize(
     ("role", "visible"),
-    [("owner_a", {"unit_a"}), ("owner_b", {"unit_b"}), ("crew1", {"unit_a"}), ("crew2", {"unit_a", "unit_b"}),
-     ("inspector", {"unit_a", "unit_b"})],
+    [
+        ("owner_a", {"unit_a"}),
+        ("owner_b", {"unit_b"}),
+        ("crew1", {"unit_a"}),
+        ("crew2", {"unit_a", "unit_b"}),
+        ("inspector", {"unit_a", "unit_b"}),
+    ],
 )
 def test_unit_list_is_scoped(client, world, role, visible):
     r = client.get(world.path("/api/projects/{p1}/units"), headers=world.headers[role])
@@ -203,8 +297,11 @@ def test_every_other_route_needs_a_login(app, client):
             continue
         if path.startswith("/api/docs/assets") or "signed" in rule.endpoint:
             continue
-        url = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001"}
-                     .get(m.group(1) or "", "x"), path)
+        url = re.sub(
+            r"<(?:(\w+):)?(\w+)>",
+            lambda m: {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001"}.get(m.group(1) or "", "x"),
+            path,
+        )
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             r = client.open(url, method=method)
             assert r.status_code == 401, f"{method} {path} answered {r.status_code} without a login"

@@ -105,8 +105,9 @@ def test_throttle_lifts_after_the_wait(app):
     db.session.commit()
     for _ in range(5):
         with pytest.raises(service.AuthError):
-            service.login(db.session, "zhang", "bad", ttl=timedelta(days=1), device="", remote_addr="",
-                          max_failures=5, window=900)
+            service.login(
+                db.session, "zhang", "bad", ttl=timedelta(days=1), device="", remote_addr="", max_failures=5, window=900
+            )
     assert service.throttle_delay(db.session, "zhang", 5, 900) > 0
     from server.models import LoginFailure
 
@@ -126,8 +127,10 @@ def test_homeowner_joins_with_invitation_and_sees_only_that_unit(client):
     unit, other = UnitFactory(), UnitFactory()
     db.session.commit()
     code = _invite(unit.id)
-    r = client.post("/api/auth/join", json={"code": code.lower(), "username": "chen", "password": "long-enough-1",
-                                            "display_name": "陈先生"})
+    r = client.post(
+        "/api/auth/join",
+        json={"code": code.lower(), "username": "chen", "password": "long-enough-1", "display_name": "陈先生"},
+    )
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert [u["id"] for u in body["user"]["units"]] == [unit.id]
@@ -140,11 +143,13 @@ def test_invitation_cannot_be_reused(client):
     unit = UnitFactory()
     db.session.commit()
     code = _invite(unit.id)
-    first = client.post("/api/auth/join", json={"code": code, "username": "aa1", "password": "long-enough-1",
-                                                "display_name": "A"})
+    first = client.post(
+        "/api/auth/join", json={"code": code, "username": "aa1", "password": "long-enough-1", "display_name": "A"}
+    )
     assert first.status_code == 200
-    again = client.post("/api/auth/join", json={"code": code, "username": "aa2", "password": "long-enough-1",
-                                                "display_name": "B"})
+    again = client.post(
+        "/api/auth/join", json={"code": code, "username": "aa2", "password": "long-enough-1", "display_name": "B"}
+    )
     assert again.status_code == 409
     assert db.session.scalar(select(User).where(User.username == "aa2")) is None  # nothing half-written
 
@@ -165,8 +170,9 @@ def test_invitation_for_another_unit_binds_only_that_unit(client, auth):
 
 @pytest.mark.parametrize("code", ["NOSUCHCODE", "0000", "ABCD-EFGH-JK"])
 def test_unknown_invitation_code(client, code):
-    r = client.post("/api/auth/join", json={"code": code, "username": "x1y", "password": "long-enough-1",
-                                            "display_name": "X"})
+    r = client.post(
+        "/api/auth/join", json={"code": code, "username": "x1y", "password": "long-enough-1", "display_name": "X"}
+    )
     assert r.status_code == 404
     assert db.session.scalar(select(User).where(User.username == "x1y")) is None
 
@@ -179,8 +185,9 @@ def test_expired_invitation(client):
     assert inv is not None
     inv.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    r = client.post("/api/auth/join", json={"code": code, "username": "late", "password": "long-enough-1",
-                                            "display_name": "L"})
+    r = client.post(
+        "/api/auth/join", json={"code": code, "username": "late", "password": "long-enough-1", "display_name": "L"}
+    )
     assert r.status_code == 410
 
 

@@ -16,8 +16,6 @@ from server.models import Membership
 from tests.factories import DefectFactory, PlanTypeFactory, UnitFactory, UserFactory
 
 
-
-
 def _seed() -> dict[str, str]:
     from datetime import timedelta
 

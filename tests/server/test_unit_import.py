@@ -44,8 +44,12 @@ def _xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
 
 
 def _upload(client, project_id, headers, data: bytes, name: str = "units.csv"):
-    return client.post(f"/api/projects/{project_id}/units/import", headers=headers,
-                       data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return client.post(
+        f"/api/projects/{project_id}/units/import",
+        headers=headers,
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _units() -> int:
@@ -58,7 +62,8 @@ ROWS = [["1", "1", 3, "0301", "A", 89], ["1", "1", 3, "0302", "A", 89], ["2栋",
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "gbk"])
 def test_import_creates_units_and_buildings(client, setup, fmt):
     project_id, headers = setup
-    data = {"csv": lambda: _csv(ROWS), "xlsx": lambda: _xlsx(ROWS), "gbk": lambda: _csv(ROWS, encoding="gb18030")}[fmt]()
+    makers = {"csv": lambda: _csv(ROWS), "xlsx": lambda: _xlsx(ROWS), "gbk": lambda: _csv(ROWS, encoding="gb18030")}
+    data = makers[fmt]()
     r = _upload(client, project_id, headers, data, f"units.{fmt}")
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["created"] == 3
@@ -139,15 +144,21 @@ def test_malformed_files_get_a_clear_error(client, setup, data, name):
 
 def test_missing_file_field(client, setup):
     project_id, headers = setup
-    r = client.post(f"/api/projects/{project_id}/units/import", headers=headers, data={},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/api/projects/{project_id}/units/import", headers=headers, data={}, content_type="multipart/form-data"
+    )
     assert r.status_code == 422
 
 
 def test_ten_thousand_rows(client, setup):
     project_id, headers = setup
-    rows = [[str(b), str(e), f, f"{f:02d}{n:02d}", "A", 89] for b in range(1, 11) for e in (1, 2)
-            for f in range(1, 26) for n in range(1, 21)]
+    rows = [
+        [str(b), str(e), f, f"{f:02d}{n:02d}", "A", 89]
+        for b in range(1, 11)
+        for e in (1, 2)
+        for f in range(1, 26)
+        for n in range(1, 21)
+    ]
     assert len(rows) == 10_000
     r = _upload(client, project_id, headers, _csv(rows))
     assert r.status_code == 200, r.get_json()
