@@ -1,0 +1,52 @@
+"""The Alembic migrations build exactly the schema the models describe, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
+
+from server.app import create_app
+from server.models import Base
+from tests.conftest import PG_ADMIN_URL, _pg_admin
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+        return
+    name = f"yanshou_migrate_{os.getpid()}"
+    try:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL unreachable: {exc}", pytrace=False)
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_migrations_match_models_and_downgrade(empty_database, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "MEDIA_ROOT": str(tmp_path / "media")})
+    with app.app_context():
+        upgrade()
+    engine = create_engine(empty_database)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+        with app.app_context():
+            downgrade(revision="base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+        with app.app_context():
+            from server.extensions import db
+
+            db.engine.dispose()
