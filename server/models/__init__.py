@@ -5,11 +5,14 @@ from .base import Base, UTCDateTime, new_uuid, utcnow
 from .defect import Defect, DefectComment, DefectHistory, DefectPhoto, Inspection
 from .library import DefectArea, DefectType
 from .project import Building, Contractor, PlanType, Project, Room, Unit
+from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
 
 __all__ = [
     "ApiToken",
+    "AppliedMutation",
     "Base",
     "Building",
+    "Conflict",
     "Contractor",
     "Defect",
     "DefectArea",
@@ -17,6 +20,7 @@ __all__ = [
     "DefectHistory",
     "DefectPhoto",
     "DefectType",
+    "Device",
     "HomeownerUnit",
     "Inspection",
     "Invitation",
@@ -25,6 +29,9 @@ __all__ = [
     "PlanType",
     "Project",
     "Room",
+    "StatusCommand",
+    "SyncChange",
+    "SyncCounter",
     "UTCDateTime",
     "Unit",
     "User",

@@ -72,7 +72,9 @@ class DefectPhoto(Base):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    clock: Mapped[str] = mapped_column(String(40), default="")
+    # HLC of the latest add and of the latest removal: the photo is in the set while clock > removed_clock.
+    clock: Mapped[str] = mapped_column(String(84), default="")
+    removed_clock: Mapped[str | None] = mapped_column(String(84))
 
     defect: Mapped[Defect] = relationship(back_populates="photos")
 

@@ -1,0 +1,1 @@
+"""HTTP for the sync engine: push, pull and conflicts (thin views over ``sync``)."""

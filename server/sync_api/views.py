@@ -1,0 +1,95 @@
+"""POST /api/sync/push, GET /api/sync/pull, conflicts. The rules live in ``sync``; these translate HTTP."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import orjson
+from flask import Response, request
+from flask_smorest import Blueprint, abort
+
+from sync import conflicts as conflict_service
+from sync import pull as pull_service
+from sync import push as push_service
+from sync.feed import CursorError
+
+from ..accounts.auth import current_user, login_required
+from ..extensions import db
+from .schemas import (
+    ConflictQuerySchema,
+    ConflictSchema,
+    PullQuerySchema,
+    PullResultSchema,
+    PushResultSchema,
+    PushSchema,
+    ResolveSchema,
+)
+
+blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
+GZIP_MIN = 1024
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    body = orjson.dumps(data)
+    headers = {"Vary": "Accept-Encoding"}
+    if len(body) >= GZIP_MIN and "gzip" in request.headers.get("Accept-Encoding", "").lower():
+        body = gzip.compress(body, compresslevel=5)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, status=status, mimetype="application/json", headers=headers)
+
+
+@blp.route("/push", methods=["POST"])
+@blp.arguments(PushSchema)
+@blp.response(200, PushResultSchema)
+@blp.alt_response(409, description="A sequence number from the future; the body has expected_seq")
+@blp.alt_response(403, description="The device id belongs to another user")
+@blp.alt_response(413, description="More than 500 mutations")
+@login_required()
+def push(body: dict[str, Any]) -> Any:
+    """Apply a device's mutations exactly once; one result per mutation, in the same order."""
+    try:
+        outcome = push_service.push(db.session(), current_user(), body["device_id"], body["mutations"])
+    except push_service.PushError as exc:
+        if exc.status == 409:
+            return _json({"code": 409, "status": "Conflict", "message": exc.message, **exc.extra}, 409)
+        abort(exc.status, message=exc.message)
+    return _json({"results": outcome.results, "hlc": outcome.hlc})
+
+
+@blp.route("/pull")
+@blp.arguments(PullQuerySchema, location="query")
+@blp.response(200, PullResultSchema)
+@login_required()
+def pull(query: dict[str, Any]) -> Any:
+    """Changes after the cursor within the caller's scope, gzip-compressed when accepted."""
+    try:
+        page = pull_service.pull(db.session(), current_user(), query["cursor"], query.get("project_id"), query["limit"])
+    except CursorError as exc:
+        abort(400, message=str(exc))
+    db.session.rollback()  # end the read transaction promptly
+    return _json(page)
+
+
+@blp.route("/conflicts")
+@blp.arguments(ConflictQuerySchema, location="query")
+@blp.response(200, ConflictSchema(many=True))
+@login_required()
+def list_conflicts(query: dict[str, Any]) -> Any:
+    """Conflicts on defects the caller may see (open ones by default)."""
+    state = None if query["status"] == "all" else query["status"]
+    return conflict_service.list_conflicts(
+        db.session(), current_user(), state, query.get("project_id"), query.get("defect_id")
+    )
+
+
+@blp.route("/conflicts/<int:conflict_id>/resolve", methods=["POST"])
+@blp.arguments(ResolveSchema)
+@blp.response(200, ConflictSchema)
+@login_required()
+def resolve_conflict(body: dict[str, Any], conflict_id: int) -> Any:
+    """Keep the server's state ("ours") or apply the device's change now ("theirs")."""
+    try:
+        return conflict_service.resolve(db.session(), current_user(), conflict_id, body["choice"], body["note"])
+    except conflict_service.ConflictError as exc:
+        abort(exc.status, message=exc.message)

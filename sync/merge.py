@@ -1,0 +1,308 @@
+"""One mutation applied to the defects it names: per-field last-writer-wins, the photo set, comments,
+and status commands (delegated to ``status``). Everything is validated before anything is written, so a
+rejected mutation leaves no trace but its result.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from server.models import Defect, DefectComment, DefectHistory, DefectPhoto, StatusCommand, User, utcnow
+
+from . import hlc, status
+from .feed import ChangeSet, scope_keys
+
+# Fields that move together share one clock: a pin is one point, not two independent numbers.
+CLOCK_KEY = {"pin_x": "pin", "pin_y": "pin"}
+EDITABLE = ("description", "room_id", "pin_x", "pin_y", "severity", "type_id", "due_date")
+NOT_FOUND = "缺陷不存在或您无权访问 / No such defect, or it is outside what you may see"
+
+
+class Rejected(Exception):
+    """The mutation cannot be applied at all; nothing of it is written."""
+
+
+@dataclass
+class Unit:
+    id: int
+    project_id: int
+    plan_type_id: int | None
+
+
+@dataclass
+class Lookups:
+    """Reference data for a batch, loaded up front in a few queries."""
+
+    units: dict[int, Unit] = field(default_factory=dict)
+    creatable_units: set[int] = field(default_factory=set)  # in the user's scope
+    types: dict[int, str] = field(default_factory=dict)  # id → default severity
+    rooms: dict[int, int] = field(default_factory=dict)  # id → plan type
+    inspections: dict[uuid.UUID, int] = field(default_factory=dict)  # id → project
+    contractors: set[int] = field(default_factory=set)
+    existing_comments: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # comment → defect
+
+
+@dataclass
+class Context:
+    session: Session
+    user: User
+    device_id: str
+    seq: int
+    hlc: str
+    defects: dict[uuid.UUID, Defect]
+    visible: set[uuid.UUID]
+    lookups: Lookups
+    changes: ChangeSet
+    new_photos: list[DefectPhoto] = field(default_factory=list)
+
+    @property
+    def at(self) -> datetime:
+        """When the device made the change (its clock's physical time)."""
+        return datetime.fromtimestamp(hlc.parse(self.hlc).physical / 1000, UTC)
+
+    def history(self, d: Defect, action: str, f: str | None = None, old: Any = None, new: Any = None) -> None:
+        self.session.add(
+            DefectHistory(
+                defect_id=d.id,
+                user_id=self.user.id,
+                device_id=self.device_id,
+                action=action,
+                field=f,
+                old=_plain(old),
+                new=_plain(new),
+            )
+        )
+
+
+@dataclass
+class Applied:
+    status: str  # applied | merged | duplicate | conflict
+    defect: Defect
+    message: str = ""
+    conflict_id: int | None = None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _visible_defect(ctx: Context, defect_id: uuid.UUID) -> Defect:
+    d = ctx.defects.get(defect_id)
+    if d is None or defect_id not in ctx.visible:
+        raise Rejected(NOT_FOUND)
+    return d
+
+
+def _check_place(ctx: Context, unit: Unit, values: dict[str, Any]) -> None:
+    room_id = values.get("room_id")
+    if room_id is not None and (ctx.lookups.rooms.get(room_id, -1) != unit.plan_type_id):
+        raise Rejected(f"房间 {room_id} 不属于该房号的户型 / Room {room_id} is not in this unit's floor plan")
+    type_id = values.get("type_id")
+    if type_id is not None and type_id not in ctx.lookups.types:
+        raise Rejected(f"缺陷类型 {type_id} 不存在 / Defect type {type_id} does not exist")
+
+
+def create(ctx: Context, args: dict[str, Any]) -> Applied:
+    existing = ctx.defects.get(args["id"])
+    if existing is not None:
+        if args["id"] in ctx.visible:
+            return Applied("duplicate", existing, "该缺陷已登记 / This defect is already recorded")
+        raise Rejected("缺陷编号已被使用 / This defect id is already taken")
+    unit = ctx.lookups.units.get(args["unit_id"])
+    if unit is None or unit.id not in ctx.lookups.creatable_units:
+        raise Rejected("房号不存在或您无权访问 / No such unit, or it is outside what you may see")
+    _check_place(ctx, unit, args)
+    inspection_id = args.get("inspection_id")
+    if inspection_id is not None and ctx.lookups.inspections.get(inspection_id) != unit.project_id:
+        raise Rejected("检查批次不属于该项目 / The inspection is not in this unit's project")
+    at = ctx.at
+    d = Defect(
+        id=args["id"],
+        project_id=unit.project_id,
+        unit_id=unit.id,
+        room_id=args.get("room_id"),
+        pin_x=args.get("pin_x"),
+        pin_y=args.get("pin_y"),
+        type_id=args["type_id"],
+        severity=args.get("severity") or ctx.lookups.types[args["type_id"]],
+        description=args.get("description") or "",
+        reporter_id=ctx.user.id,
+        inspection_id=inspection_id,
+        status="open",
+        repeat_count=0,
+        created_at=at,
+        updated_at=utcnow(),
+        field_clocks={CLOCK_KEY.get(f, f): ctx.hlc for f in EDITABLE},
+    )
+    d.photos = []
+    seen: set[str] = set()
+    for ref in args.get("photos") or []:
+        if ref["sha256"] not in seen:
+            seen.add(ref["sha256"])
+            d.photos.append(_new_photo(ctx, ref["sha256"], ref["kind"], at))
+    ctx.session.add(d)
+    ctx.defects[d.id] = d
+    ctx.visible.add(d.id)
+    ctx.history(d, "create", new={"unit_id": d.unit_id, "type_id": d.type_id, "severity": d.severity})
+    ctx.changes.defect(d)
+    return Applied("applied", d)
+
+
+def update(ctx: Context, args: dict[str, Any]) -> Applied:
+    d = _visible_defect(ctx, args["id"])
+    values: dict[str, Any] = args["changes"]
+    unit = ctx.lookups.units[d.unit_id]
+    _check_place(ctx, unit, values)
+    keys_before = scope_keys(d)
+    clocks = dict(d.field_clocks or {})
+    lost = []
+    for f, value in values.items():
+        key = CLOCK_KEY.get(f, f)
+        if ctx.hlc > clocks.get(key, ""):
+            old = getattr(d, f)
+            if old != value:
+                setattr(d, f, value)
+                ctx.history(d, "set", f, old, value)
+        else:
+            lost.append(f)
+    for f in values:
+        key = CLOCK_KEY.get(f, f)
+        clocks[key] = max(clocks.get(key, ""), ctx.hlc)
+    d.field_clocks = clocks
+    ctx.changes.defect(d, keys_before)
+    if lost:
+        return Applied(
+            "merged",
+            d,
+            f"以下字段保留了更新的修改 / Newer edits were kept for: {', '.join(sorted(lost))}",
+        )
+    return Applied("applied", d)
+
+
+def _new_photo(ctx: Context, sha256: str, kind: str, at: datetime) -> DefectPhoto:
+    p = DefectPhoto(sha256=sha256, kind=kind, added_by_id=ctx.user.id, added_at=at, clock=ctx.hlc)
+    ctx.new_photos.append(p)
+    return p
+
+
+def _photo(d: Defect, sha256: str) -> DefectPhoto | None:
+    return next((p for p in d.photos if p.sha256 == sha256), None)
+
+
+def _in_set(p: DefectPhoto) -> bool:
+    # Add wins: the photo stays unless the latest removal came after the latest add.
+    return p.removed_clock is None or p.clock > p.removed_clock
+
+
+def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
+    d = _visible_defect(ctx, args["id"])
+    p = _photo(d, args["sha256"])
+    if p is None:
+        d.photos.append(_new_photo(ctx, args["sha256"], args["kind"], ctx.at))
+        ctx.history(d, "photo_add", "photos", None, args["sha256"])
+        ctx.changes.defect(d)
+        return Applied("applied", d)
+    was = _in_set(p)
+    if ctx.hlc > p.clock:
+        p.clock, p.kind, p.added_at = ctx.hlc, args["kind"], ctx.at
+    now = _in_set(p)
+    p.removed_at = None if now else (p.removed_at or utcnow())
+    if now and not was:
+        ctx.history(d, "photo_add", "photos", None, args["sha256"])
+        ctx.changes.defect(d)
+        return Applied("applied", d)
+    ctx.changes.defect(d)
+    if now:
+        return Applied("duplicate", d, "照片已在该缺陷中 / The photo is already on this defect")
+    return Applied("merged", d, "该照片之后已被删除 / The photo was removed after you added it")
+
+
+def photo_remove(ctx: Context, args: dict[str, Any]) -> Applied:
+    d = _visible_defect(ctx, args["id"])
+    p = _photo(d, args["sha256"])
+    if p is None:
+        # Remember the removal, so an older add arriving later stays removed.
+        p = _new_photo(ctx, args["sha256"], "before", ctx.at)
+        p.clock, p.removed_clock, p.removed_at = "", ctx.hlc, utcnow()
+        d.photos.append(p)
+        return Applied("duplicate", d, "该缺陷没有这张照片 / The photo is not on this defect")
+    was = _in_set(p)
+    p.removed_clock = max(p.removed_clock or "", ctx.hlc)
+    now = _in_set(p)
+    p.removed_at = None if now else (p.removed_at or utcnow())
+    ctx.changes.defect(d)
+    if was and not now:
+        ctx.history(d, "photo_remove", "photos", args["sha256"], None)
+        return Applied("applied", d)
+    if now:
+        return Applied("merged", d, "照片在您删除之后又被添加 / The photo was added again after your removal")
+    return Applied("duplicate", d, "照片已被删除 / The photo was already removed")
+
+
+def comment(ctx: Context, args: dict[str, Any]) -> Applied:
+    d = _visible_defect(ctx, args["id"])
+    owner = ctx.lookups.existing_comments.get(args["comment_id"])
+    if owner is not None:
+        if owner == d.id:
+            return Applied("duplicate", d, "该留言已存在 / This comment is already recorded")
+        raise Rejected("留言编号已被使用 / This comment id is already taken")
+    c = DefectComment(
+        id=args["comment_id"], defect_id=d.id, author_id=ctx.user.id, body=args["body"], created_at=ctx.at
+    )
+    ctx.session.add(c)
+    ctx.lookups.existing_comments[c.id] = d.id
+    ctx.history(d, "comment", None, None, args["body"][:200])
+    ctx.changes.touch("comment", c.id, d.id, scope_keys(d))
+    return Applied("applied", d)
+
+
+def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
+    d = _visible_defect(ctx, args["id"])
+    if args["action"] == "assign" and args["contractor_id"] not in ctx.lookups.contractors:
+        raise Rejected(f"施工单位 {args['contractor_id']} 不存在 / Contractor {args['contractor_id']} does not exist")
+    cmd = StatusCommand(
+        hlc=ctx.hlc,
+        device_id=ctx.device_id,
+        seq=ctx.seq,
+        user_id=ctx.user.id,
+        role=ctx.user.role,
+        user_contractor_id=ctx.user.contractor_id,
+        action=args["action"],
+        from_status=args["from_"],
+        args={
+            "contractor_id": args.get("contractor_id"),
+            "satisfaction": args.get("satisfaction"),
+            "due_date": _plain(args.get("due_date")),
+            "note": args.get("note") or "",
+        },
+    )
+    outcome = status.apply_command(ctx.session, d, cmd, ctx.changes)
+    if outcome.status == "applied" and args.get("due_date") is not None:
+        clocks = dict(d.field_clocks or {})
+        if ctx.hlc > clocks.get("due_date", ""):
+            ctx.history(d, "set", "due_date", d.due_date, args["due_date"])
+            d.due_date = args["due_date"]
+            clocks["due_date"] = ctx.hlc
+            d.field_clocks = clocks
+    if args.get("note"):
+        ctx.history(d, "note", None, None, args["note"][:200])
+    return Applied(outcome.status, d, outcome.message, outcome.conflict_id)
+
+
+HANDLERS = {
+    "defect.create": create,
+    "defect.update": update,
+    "defect.status": change_status,
+    "defect.photo_add": photo_add,
+    "defect.photo_remove": photo_remove,
+    "defect.comment": comment,
+}

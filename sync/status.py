@@ -1,0 +1,158 @@
+"""Status changes are commands, folded in HLC order over the defect's status fields.
+
+A command that arrives in HLC order is checked against the current state and applied or turned into a
+conflict. One that arrives late (an offline device) is slotted into its place: the state just before it
+is restored from the next command's ``before`` snapshot and the later commands are folded again. So the
+final status depends only on the set of commands, never on the order they reached the server, and a
+stale or disallowed command always leaves a conflict record instead of vanishing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
+
+from . import hlc, rules
+from .feed import ChangeSet, scope_keys
+
+STATE_FIELDS = ("status", "contractor_id", "repeat_count", "satisfaction", "assigned_at", "fixed_at", "closed_at")
+TIME_FIELDS = ("assigned_at", "fixed_at", "closed_at")
+CLOCK = "_status"  # key in Defect.field_clocks: the latest status command folded
+
+
+@dataclass
+class Outcome:
+    status: str  # applied | conflict
+    message: str = ""
+    conflict_id: int | None = None
+
+
+def snapshot(d: Defect) -> dict[str, Any]:
+    state = {f: getattr(d, f) for f in STATE_FIELDS}
+    for f in TIME_FIELDS:
+        state[f] = state[f].isoformat() if state[f] else None
+    return state
+
+
+def _restore(d: Defect, state: dict[str, Any]) -> None:
+    for f in STATE_FIELDS:
+        value = state.get(f)
+        if f in TIME_FIELDS and value is not None:
+            value = datetime.fromisoformat(value)
+        setattr(d, f, value)
+
+
+def _step(state: dict[str, Any], cmd: StatusCommand) -> tuple[str | None, str]:
+    """Apply cmd to state in place, or return (conflict kind, message) without touching it."""
+    t = rules.TRANSITIONS[cmd.action]
+    if not cmd.forced:
+        if cmd.role not in t.roles:
+            return "not_allowed", rules.check(cmd.action, state["status"], cmd.role, None, None) or ""
+        if cmd.from_status != state["status"]:
+            saw, now = cmd.from_status or "", state["status"]
+            return "stale", (
+                f"设备上看到的状态是「{rules.STATUS_ZH.get(saw, saw)}」，但服务器上已是「{rules.STATUS_ZH[now]}」"
+                f" / The device saw the defect as {saw}, but it is already {now}"
+            )
+        why = rules.check(cmd.action, state["status"], cmd.role, cmd.user_contractor_id, state["contractor_id"])
+        if why:
+            return "not_allowed", why
+    at = datetime.fromtimestamp(hlc.parse(cmd.hlc).physical / 1000, UTC).isoformat()
+    args = cmd.args or {}
+    if cmd.action == "assign":
+        state["contractor_id"] = args.get("contractor_id")
+        state["assigned_at"] = at
+    elif cmd.action == "fix":
+        state["fixed_at"] = at
+    elif cmd.action == "pass":
+        state["closed_at"] = at
+    elif cmd.action == "fail":
+        state["repeat_count"] = (state["repeat_count"] or 0) + 1
+    elif cmd.action == "visit":
+        state["satisfaction"] = args.get("satisfaction")
+    state["status"] = t.target
+    return None, ""
+
+
+def _theirs(cmd: StatusCommand) -> dict[str, Any]:
+    return {
+        "action": cmd.action,
+        "from": cmd.from_status,
+        **{k: v for k, v in (cmd.args or {}).items() if v not in (None, "")},
+        "user_id": cmd.user_id,
+        "role": cmd.role,
+        "device_id": cmd.device_id,
+        "hlc": cmd.hlc,
+    }
+
+
+def apply_command(session: Session, d: Defect, cmd: StatusCommand, changes: ChangeSet) -> Outcome:
+    """Fold a new command into the defect (locked by the caller); returns what became of it."""
+    keys_before = scope_keys(d)
+    old_state = snapshot(d)
+    clocks = d.field_clocks or {}
+    later: list[StatusCommand] = []
+    if clocks.get(CLOCK, "") > cmd.hlc:
+        later = list(
+            session.scalars(
+                select(StatusCommand)
+                .where(StatusCommand.defect_id == d.id, StatusCommand.hlc > cmd.hlc)
+                .order_by(StatusCommand.hlc)
+            )
+        )
+    state = dict(later[0].before) if later else dict(old_state)
+    cmd.defect_id = d.id
+    cmd.outcome = ""  # new: neither applied nor conflict yet
+    session.add(cmd)
+    result = Outcome("applied")
+    for c in (cmd, *later):
+        c.before = dict(state)
+        kind, message = _step(state, c)
+        if kind is not None and c.outcome != "conflict":
+            conflict = Conflict(
+                defect_id=d.id,
+                kind=kind,
+                message=message,
+                ours=dict(c.before),
+                theirs=_theirs(c),
+                device_id=c.device_id,
+                user_id=c.user_id,
+            )
+            session.add(conflict)
+            session.flush()
+            c.conflict_id = conflict.id
+            changes.touch("conflict", conflict.id, d.id, keys_before)
+        elif kind is None and c.outcome == "conflict" and c.conflict_id is not None:
+            # An earlier command that arrived late made this one valid after all.
+            conflict = session.get(Conflict, c.conflict_id)
+            if conflict is not None and conflict.status == "open":
+                conflict.status, conflict.resolution, conflict.resolved_at = "resolved", "superseded", utcnow()
+                changes.touch("conflict", conflict.id, d.id, keys_before)
+        c.outcome = "conflict" if kind else "applied"
+        if c is cmd:
+            result = Outcome(c.outcome, message, c.conflict_id if kind else None)
+    _restore(d, state)
+    d.field_clocks = {**clocks, CLOCK: max(clocks.get(CLOCK, ""), cmd.hlc)}
+    new_state = snapshot(d)
+    if new_state != old_state:
+        for f in ("status", "contractor_id", "repeat_count", "satisfaction"):
+            if old_state[f] != new_state[f]:
+                session.add(
+                    DefectHistory(
+                        defect_id=d.id,
+                        user_id=cmd.user_id,
+                        device_id=cmd.device_id,
+                        action="status" if f == "status" else cmd.action,
+                        field=f,
+                        old=old_state[f],
+                        new=new_state[f],
+                    )
+                )
+        changes.defect(d, keys_before)
+    return result

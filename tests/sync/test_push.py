@@ -1,0 +1,114 @@
+"""Push: exactly once, in order, per-mutation results, device ownership."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import AppliedMutation, Defect, DefectHistory, SyncChange
+
+SHA = "a" * 64
+
+
+def create_args(world: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "unit_id": world.unit.id,
+        "type_id": world.dtype.id,
+        "description": "卫生间墙面空鼓约30×40cm",
+        "room_id": world.rooms[1].id,
+        "pin_x": 0.7,
+        "pin_y": 0.4,
+        "photos": [{"sha256": SHA, "kind": "before"}],
+        **extra,
+    }
+
+
+def test_create_then_pull_on_another_device(world, device):
+    a, b = device(world.inspector), device(world.inspector2)
+    args = create_args(world)
+    a.mutate("defect.create", **args)
+    [res] = a.push()
+    assert res["status"] == "applied" and res["seq"] == 1
+    b.pull()
+    got = b.defects[args["id"]]
+    assert got["description"] == args["description"]
+    assert got["photos"] == [{"sha256": SHA, "kind": "before"}]
+    assert got["status"] == "open" and got["severity"] == "B" and got["reporter_id"] == world.inspector.id
+    history = db.session.scalars(select(DefectHistory).where(DefectHistory.defect_id == uuid.UUID(args["id"])))
+    assert [(h.action, h.device_id) for h in history] == [("create", a.id)]
+
+
+def test_replayed_push_answers_the_original_results_and_changes_nothing(world, device, client):
+    a = device(world.inspector)
+    ids = [create_args(world) for _ in range(3)]
+    for args in ids:
+        a.mutate("defect.create", **args)
+    a.mutate("defect.update", id=ids[0]["id"], fields={"description": "第一次修改"})
+    batch = list(a.outbox)
+    first = client.post("/api/sync/push", json={"device_id": a.id, "mutations": batch}, headers=a.headers).get_json()
+    feed_before = db.session.scalar(select(func.count()).select_from(SyncChange))
+    again = client.post("/api/sync/push", json={"device_id": a.id, "mutations": batch}, headers=a.headers).get_json()
+    assert [r["status"] for r in again["results"]] == [r["status"] for r in first["results"]] == ["applied"] * 4
+    assert all(r["replayed"] for r in again["results"])
+    assert db.session.scalar(select(func.count()).select_from(Defect)) == 3
+    assert db.session.scalar(select(func.count()).select_from(AppliedMutation)) == 4
+    assert db.session.scalar(select(func.count()).select_from(SyncChange)) == feed_before
+
+
+def test_replay_mixed_with_new_mutations(world, device, client):
+    a = device(world.inspector)
+    a.mutate("defect.create", **create_args(world))
+    first = list(a.outbox)
+    client.post("/api/sync/push", json={"device_id": a.id, "mutations": first}, headers=a.headers).close()
+    a.mutate("defect.create", **create_args(world))
+    r = client.post("/api/sync/push", json={"device_id": a.id, "mutations": a.outbox}, headers=a.headers)
+    assert [(x["seq"], x["status"], x.get("replayed", False)) for x in r.get_json()["results"]] == [
+        (1, "applied", True),
+        (2, "applied", False),
+    ]
+
+
+def test_sequence_from_the_future_is_refused(world, device, client):
+    a = device(world.inspector)
+    a.mutate("defect.create", **create_args(world))
+    a.mutate("defect.create", **create_args(world))
+    r = client.post("/api/sync/push", json={"device_id": a.id, "mutations": a.outbox[1:]}, headers=a.headers)
+    assert r.status_code == 409
+    assert r.get_json()["expected_seq"] == 1 and "/" in r.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(Defect)) == 0
+    assert [x["status"] for x in a.push()] == ["applied", "applied"]
+
+
+def test_decreasing_sequence_in_a_batch_is_refused(world, device, client):
+    a = device(world.inspector)
+    a.mutate("defect.create", **create_args(world))
+    a.mutate("defect.create", **create_args(world))
+    r = client.post("/api/sync/push", json={"device_id": a.id, "mutations": a.outbox[::-1]}, headers=a.headers)
+    assert r.status_code == 422
+
+
+def test_device_of_another_user_is_forbidden(world, device, client):
+    a = device(world.inspector)
+    a.mutate("defect.create", **create_args(world))
+    a.push()
+    thief = device(world.inspector2, device_id=a.id)
+    thief.mutate("defect.create", **create_args(world))
+    r = client.post("/api/sync/push", json={"device_id": a.id, "mutations": thief.outbox}, headers=thief.headers)
+    assert r.status_code == 403 and "/" in r.get_json()["message"]
+
+
+def test_clock_naming_another_device_is_rejected(world, device, client):
+    a, b = device(world.inspector), device(world.inspector)
+    m = b.mutate("defect.create", **create_args(world))
+    m["seq"] = 1
+    r = client.post("/api/sync/push", json={"device_id": a.id, "mutations": [m]}, headers=a.headers)
+    assert r.get_json()["results"][0]["status"] == "rejected"
+
+
+def test_push_requires_login(client):
+    r = client.post("/api/sync/push", json={"device_id": str(uuid.uuid4()), "mutations": []})
+    assert r.status_code == 401
