@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .extensions import db
+from .http import dbs
 
 
 def register_cli(app: Flask) -> None:
@@ -19,7 +20,7 @@ def register_cli(app: Flask) -> None:
         """Load the demo project (idempotent) and print the demo logins."""
         from .demo.data import load_demo
 
-        summary = load_demo(db.session)
+        summary = load_demo(dbs())
         db.session.commit()
         click.echo(f"演示项目 / demo project #{summary.project_id}: {summary.units} units, {summary.defects} defects")
         click.echo("演示账号 / demo logins (username / password / role):")
@@ -31,7 +32,7 @@ def register_cli(app: Flask) -> None:
         """Add the standard 分户验收 defect library (only what is missing)."""
         from .library.seed import seed_library
 
-        added = seed_library(db.session)
+        added = seed_library(dbs())
         db.session.commit()
         click.echo(f"{added} defect types added")
 

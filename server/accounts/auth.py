@@ -7,9 +7,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import g, request
-from flask_smorest import abort
 
-from ..extensions import db
+from ..http import abort, dbs
 from ..models import User
 from . import service
 
@@ -37,7 +36,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             token = bearer_token()
-            user = service.user_for_token(db.session, token) if token else None
+            user = service.user_for_token(dbs(), token) if token else None
             if user is None:
                 abort(
                     401,

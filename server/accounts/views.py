@@ -9,11 +9,12 @@ import qrcode
 import qrcode.image.svg
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from .. import policy
 from ..extensions import db
+from ..http import abort, dbs
 from ..models import Contractor, HomeownerUnit, Invitation, Membership, Project, Unit, User
 from . import service
 from .auth import bearer_token, current_user, login_required
@@ -49,7 +50,7 @@ def me_payload(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "role": user.role,
         "contractor_id": user.contractor_id,
-        "project_ids": sorted(policy.visible_project_ids(db.session, user)),
+        "project_ids": sorted(policy.visible_project_ids(dbs(), user)),
         "units": units,
     }
 
@@ -68,7 +69,7 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
     cfg = current_app.config
     try:
         user, issued = service.login(
-            db.session,
+            dbs(),
             body["username"],
             body["password"],
             ttl=_ttl(),
@@ -89,7 +90,7 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
 @blp.response(204)
 def logout() -> None:
     """Revoke the token this request carries."""
-    service.revoke_token(db.session, bearer_token() or "")
+    service.revoke_token(dbs(), bearer_token() or "")
     db.session.commit()
 
 
@@ -107,7 +108,7 @@ def me() -> dict[str, Any]:
 def join(body: dict[str, Any]) -> dict[str, Any]:
     """Redeem a unit's invitation code: a new homeowner account, or one more unit for a logged-in owner."""
     token = bearer_token()
-    user = service.user_for_token(db.session, token) if token else None
+    user = service.user_for_token(dbs(), token) if token else None
     if user is None:
         missing = [k for k in ("username", "password", "display_name") if not body.get(k)]
         if missing:
@@ -129,11 +130,11 @@ def join(body: dict[str, Any]) -> dict[str, Any]:
         db.session.add(user)
         db.session.flush()
     try:
-        service.redeem_invitation(db.session, body["code"], user)
+        service.redeem_invitation(dbs(), body["code"], user)
     except service.AuthError as exc:
         db.session.rollback()
         _raise(exc)
-    issued = service.issue_token(db.session, user, _ttl(), body["device"])
+    issued = service.issue_token(dbs(), user, _ttl(), body["device"])
     db.session.commit()
     return {"token": issued.token, "expires_at": issued.expires_at, "user": me_payload(user)}
 
@@ -164,9 +165,9 @@ def create_invitation(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
     """Issue an invitation code (and its QR code) for a unit's homeowner."""
     user = current_user()
     unit = db.session.get(Unit, unit_id)
-    if unit is None or not policy.can_manage_project(db.session, user, unit.project_id):
+    if unit is None or not policy.can_manage_project(dbs(), user, unit.project_id):
         abort(404, message="房号不存在 / No such unit")
-    inv = service.create_invitation(db.session, unit.id, body["valid_days"])
+    inv = service.create_invitation(dbs(), unit.id, body["valid_days"])
     db.session.commit()
     return _invitation_payload(inv)
 
@@ -177,7 +178,7 @@ def create_invitation(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
 def list_invitations(unit_id: int) -> list[dict[str, Any]]:
     user = current_user()
     unit = db.session.get(Unit, unit_id)
-    if unit is None or not policy.can_manage_project(db.session, user, unit.project_id):
+    if unit is None or not policy.can_manage_project(dbs(), user, unit.project_id):
         abort(404, message="房号不存在 / No such unit")
     rows = db.session.scalars(select(Invitation).where(Invitation.unit_id == unit_id).order_by(Invitation.id))
     return [_invitation_payload(inv) for inv in rows]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
+from ..http import abort, dbs
 from ..models import Defect, DefectComment, DefectHistory
 from .schemas import DefectDetailSchema, DefectQuerySchema, DefectSchema
 
@@ -52,7 +53,7 @@ def list_defects(query: dict[str, Any]) -> Any:
 @blp.response(200, DefectDetailSchema)
 def get_defect(defect_id: uuid.UUID) -> Any:
     """One defect with its photos, comments and full history."""
-    if not policy.can_see_defect(db.session, current_user(), defect_id):
+    if not policy.can_see_defect(dbs(), current_user(), defect_id):
         abort(404, message="缺陷不存在 / No such defect")
     defect = db.session.get(Defect, defect_id)
     assert defect is not None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.auth import login_required
 from ..extensions import db
+from ..http import abort
 from ..models import DefectArea, DefectType
 from .pinyin import initials
 from .schemas import DefectAreaSchema, DefectTypeSchema

@@ -147,10 +147,10 @@ def import_units(session: Session, project_id: int, rows: list[list[str]]) -> Im
                     raise ValueError
             except ValueError:
                 problems.append(f"面积无效 / invalid area {area!r}")
-        key = (building, entrance, number)
-        if number and key in seen:
-            problems.append(f"与第 {seen[key]} 行重复 / duplicate of row {seen[key]}")
-        seen.setdefault(key, line)
+        unit_key = (building, entrance, number)
+        if number and unit_key in seen:
+            problems.append(f"与第 {seen[unit_key]} 行重复 / duplicate of row {seen[unit_key]}")
+        seen.setdefault(unit_key, line)
         if len(building) > 40 or len(entrance) > 20 or len(number) > 20:
             problems.append("值过长 / a value is too long")
         if problems:

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from .. import policy
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
+from ..http import abort, dbs
 from ..models import Building, Contractor, Inspection, PlanType, Project, Room, Unit
 from . import unit_import
 from .schemas import (
@@ -33,14 +34,14 @@ STAFF = ("admin", "manager", "inspector")
 
 def visible_project(project_id: int) -> Project:
     project = db.session.get(Project, project_id)
-    if project is None or not policy.can_see_project(db.session, current_user(), project_id):
+    if project is None or not policy.can_see_project(dbs(), current_user(), project_id):
         abort(404, message="项目不存在 / No such project")
     return project
 
 
 def managed_project(project_id: int) -> Project:
     project = visible_project(project_id)
-    if not policy.can_manage_project(db.session, current_user(), project_id):
+    if not policy.can_manage_project(dbs(), current_user(), project_id):
         abort(403, message="只有管理员或项目经理可以修改项目设置 / Only admins and project managers change set-up")
     return project
 
@@ -160,7 +161,7 @@ def list_units(query: dict[str, Any], project_id: int) -> Any:
 @blp.response(200, UnitSchema)
 def get_unit(unit_id: int) -> Any:
     unit = db.session.get(Unit, unit_id)
-    if unit is None or not policy.can_see_unit(db.session, current_user(), unit_id):
+    if unit is None or not policy.can_see_unit(dbs(), current_user(), unit_id):
         abort(404, message="房号不存在 / No such unit")
     return unit_payload(unit)
 
@@ -176,7 +177,7 @@ def import_units(files: dict[str, FileStorage], project_id: int) -> Any:
     data = upload.read()
     try:
         rows = unit_import.read_rows(upload.filename or "", data, current_app.config["IMPORT_MAX_ROWS"])
-        result = unit_import.import_units(db.session, project_id, rows)
+        result = unit_import.import_units(dbs(), project_id, rows)
     except unit_import.ImportError_ as exc:
         db.session.rollback()
         abort(422, message=exc.message, errors={"rows": exc.errors})

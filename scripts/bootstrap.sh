@@ -1,0 +1,35 @@
+# Sourced by serve.sh and test.sh: make sure .venv has the project and its test tools, and that the
+# PWA is built. Each step reruns only when its inputs changed, so the second run starts at once.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+# shellcheck disable=SC1091
+source .venv/bin/activate
+
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "== installing Python dependencies"
+  python -m pip install -q --upgrade pip
+  python -m pip install -q -e '.[test]'
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+
+if [ -f pwa/package.json ]; then
+  lock=pwa/node_modules/.installed-$(cat pwa/package.json pwa/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
+  if [ ! -f "$lock" ]; then
+    echo "== installing PWA packages"
+    (cd pwa && npm ci --no-audit --no-fund --loglevel=error)
+    rm -f pwa/node_modules/.installed-* && touch "$lock"
+  fi
+  newest_src=$(find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -newer pwa/dist/index.html -print -quit 2>/dev/null || true)
+  if [ ! -f pwa/dist/index.html ] || [ -n "$newest_src" ]; then
+    echo "== building the PWA"
+    (cd pwa && npm run build --silent)
+  fi
+fi

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Start the app on the embedded defaults (SQLite + local photo storage under instance/) with the demo
+# project loaded. PORT (default 5000), DATABASE_URL, MEDIA_BACKEND etc. are read from the environment.
+source "$(dirname "$0")/bootstrap.sh"
+export INSTANCE_PATH="${INSTANCE_PATH:-$ROOT/instance}"
+flask --app server.app db upgrade
+flask --app server.app demo load
+PORT="${PORT:-5000}"
+echo "== serving on http://127.0.0.1:$PORT/  (API docs: http://127.0.0.1:$PORT/api/docs)"
+exec gunicorn --workers "${WORKERS:-2}" --threads 4 --bind "${HOST:-0.0.0.0}:$PORT" \
+  --access-logfile - 'server.app:create_app()'
