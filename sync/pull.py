@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -64,14 +64,17 @@ def pull(
     hidden = defect_ids - set(visible)
     gone: set[uuid.UUID] = set()
     evict: set[uuid.UUID] = set()
-    if hidden:
-        # Only tell a device about a defect it could have had: one visible before some change in range.
+    if hidden and since > 0:
+        # The device has the defect iff it was visible at the cursor, i.e. before the first change after it.
+        first = (
+            select(func.min(SyncChange.seq).label("seq"))
+            .where(SyncChange.seq > since, SyncChange.seq <= last, SyncChange.defect_id.in_(hidden))
+            .group_by(SyncChange.defect_id)
+            .subquery()
+        )
         had = set(
             session.scalars(
-                select(SyncChange.defect_id)
-                .where(SyncChange.seq > since, SyncChange.seq <= last, SyncChange.defect_id.in_(hidden))
-                .where(was_visible(user))
-                .distinct()
+                select(SyncChange.defect_id).join(first, SyncChange.seq == first.c.seq).where(was_visible(user))
             )
         )
         existing = set(session.scalars(select(Defect.id).where(Defect.id.in_(had)))) if had else set()
