@@ -1,0 +1,89 @@
+/** The app frame: top bar with the sync indicator, the current screen, update and storage notices. */
+import { useEffect, useState } from 'preact/hooks';
+import { getLang, setLang, t } from '../i18n/index.js';
+import { Annotate } from '../screens/Annotate.jsx';
+import { Buildings } from '../screens/Buildings.jsx';
+import { DefectDetail } from '../screens/DefectDetail.jsx';
+import { DefectForm } from '../screens/DefectForm.jsx';
+import { Floors } from '../screens/Floors.jsx';
+import { Login } from '../screens/Login.jsx';
+import { Projects } from '../screens/Projects.jsx';
+import { SyncBar } from '../screens/SyncBar.jsx';
+import { SyncPanel } from '../screens/SyncPanel.jsx';
+import { Unit } from '../screens/Unit.jsx';
+import { on } from './bus.js';
+import { go, useRoute } from './router.js';
+
+const SCREENS = {
+  projects: Projects,
+  buildings: Buildings,
+  floors: Floors,
+  unit: Unit,
+  new: DefectForm,
+  edit: DefectForm,
+  defect: DefectDetail,
+  annotate: Annotate,
+  sync: SyncPanel,
+};
+
+export function App({ app }) {
+  const route = useRoute();
+  const [session, setSession] = useState(app.session);
+  const [, setLangState] = useState(getLang());
+  const [notice, setNotice] = useState(app.notice);
+  useEffect(() => on('session', (s) => setSession(s)), []);
+  useEffect(() => on('notice', (n) => setNotice(n)), []);
+  useEffect(() => on('lang', (l) => setLangState(l)), []);
+
+  if (!session) {
+    return (
+      <div class="app">
+        <Login app={app} />
+      </div>
+    );
+  }
+  const Screen = SCREENS[route.name] ?? Projects;
+  const toggleLang = () => {
+    const next = getLang() === 'zh' ? 'en' : 'zh';
+    setLang(next);
+    setLangState(next);
+  };
+  return (
+    <div class="app">
+      <header class="topbar">
+        {route.name !== 'projects' && (
+          <button class="icon-btn" aria-label={t('back')} onClick={() => history.back()}>
+            ‹
+          </button>
+        )}
+        <button class="brand" onClick={() => go('/')}>
+          {t('app_name')}
+        </button>
+        <SyncBar app={app} />
+        <button class="lang-btn" onClick={toggleLang}>
+          {t('language')}
+        </button>
+      </header>
+      {notice && (
+        <div class={`notice notice-${notice.kind}`} role="status">
+          <span>{t(notice.key)}</span>
+          {notice.kind === 'update' && (
+            <span>
+              {' '}
+              {t('update_after_sync')}{' '}
+              <button class="link" onClick={() => app.driver?.trigger('manual')}>
+                {t('sync_now')}
+              </button>
+            </span>
+          )}
+          <button class="link" aria-label="×" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      <main class="screen">
+        <Screen app={app} route={route} params={route.params} query={route.query} key={location.hash} />
+      </main>
+    </div>
+  );
+}

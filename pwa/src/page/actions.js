@@ -1,0 +1,86 @@
+/** What the inspector does, as outbox entries: saved on the device at once, synced when possible. */
+import { getMeta, setMeta } from '../store/db.js';
+import { record } from '../store/outbox.js';
+import { emit } from './bus.js';
+import { currentInspection, refs } from './refs.js';
+
+let syncSoon = () => {};
+
+export function setSyncTrigger(fn) {
+  syncSoon = fn;
+}
+
+async function userId() {
+  return (await getMeta('session'))?.user?.id ?? null;
+}
+
+async function commit(entries, photos = []) {
+  const queued = await record(entries, photos);
+  emit('data');
+  syncSoon();
+  return queued;
+}
+
+const photoRows = (defectId, photos) =>
+  photos.map((p) => ({
+    sha256: p.sha256,
+    mime: p.mime,
+    size: p.size,
+    bytes: p.bytes,
+    thumb: p.thumb,
+    defect_id: defectId,
+  }));
+
+/** A new defect on a unit: photos are compressed already ({sha256, bytes, …}). Returns its id. */
+export async function createDefect({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [] }) {
+  const unit = refs.unitById.get(unitId);
+  const type = refs.typeById.get(typeId);
+  const id = crypto.randomUUID();
+  const args = { id, unit_id: unitId, type_id: typeId, severity: severity || type?.default_severity || 'B' };
+  if (description) args.description = description;
+  if (roomId != null) args.room_id = roomId;
+  if (pinX != null) Object.assign(args, { pin_x: round4(pinX), pin_y: round4(pinY) });
+  const insp = currentInspection(unit?.project_id);
+  if (insp) args.inspection_id = insp.id;
+  if (photos.length) args.photos = photos.map((p) => ({ sha256: p.sha256, kind: 'before' }));
+  const local = { project_id: unit?.project_id ?? null, user_id: await userId() };
+  await commit([{ name: 'defect.create', args, local }], photoRows(id, photos));
+  return id;
+}
+
+const round4 = (v) => Math.round(v * 10000) / 10000;
+
+/** Only the fields that changed are sent (last writer wins per field on the server). */
+export async function updateDefect(defect, fields) {
+  const changed = {};
+  for (const [k, v] of Object.entries(fields)) if (defect[k] !== v) changed[k] = v;
+  if (Object.keys(changed).length === 0) return;
+  await commit([{ name: 'defect.update', args: { id: defect.id, fields: changed } }]);
+}
+
+export async function changeStatus(defect, action, extra = {}) {
+  const args = { id: defect.id, action, from: defect.status };
+  for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) args[k] = v;
+  await commit([{ name: 'defect.status', args }]);
+}
+
+export async function addPhotos(defect, photos, kind = 'before') {
+  const entries = photos.map((p) => ({ name: 'defect.photo_add', args: { id: defect.id, sha256: p.sha256, kind } }));
+  await commit(entries, photoRows(defect.id, photos));
+}
+
+export async function removePhoto(defect, sha256) {
+  await commit([{ name: 'defect.photo_remove', args: { id: defect.id, sha256 } }]);
+}
+
+export async function addComment(defect, body) {
+  const local = { user_id: await userId() };
+  await commit([{ name: 'defect.comment', args: { id: defect.id, comment_id: crypto.randomUUID(), body }, local }]);
+}
+
+/** Photo mark-up is kept on the device and sent to the annotations API by the next sync. */
+export async function saveAnnotations(sha256, shapes) {
+  await setMeta(`ann:${sha256}`, { shapes, dirty: true, at: new Date().toISOString() });
+  emit('data');
+  syncSoon();
+}

@@ -1,0 +1,30 @@
+import { nameOf, t } from '../i18n/index.js';
+import { refs } from '../page/refs.js';
+import { go } from '../page/router.js';
+
+export function Buildings({ params }) {
+  const pid = Number(params[0]);
+  const p = refs.byProject.get(pid);
+  const project = refs.projects.find((x) => x.id === pid);
+  if (!p) return <p class="empty">{t('not_downloaded')}</p>;
+  const unitsIn = (bid) => p.units.filter((u) => u.building_id === bid).length;
+  return (
+    <section>
+      <h2>
+        {project?.name} · {t('buildings')}
+      </h2>
+      <ul class="tiles">
+        {p.buildings.map((b) => (
+          <li key={b.id}>
+            <button class="tile big-tile" data-building={b.id} onClick={() => go(`/p/${pid}/b/${b.id}`)}>
+              <strong>{nameOf(b)}</strong>
+              <span class="muted">
+                {b.floors} {t('floors')} · {unitsIn(b.id)} {t('units')}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,220 @@
+/**
+ * New defect (from a tap on the plan) or edit. Type by search (Chinese, pinyin initials, English),
+ * severity A/B/C defaulting from the type, quick phrases for the description, photos from the camera.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { getLang, nameOf, t } from '../i18n/index.js';
+import { QUICK_PHRASES } from '../i18n/messages.js';
+import { createDefect, updateDefect } from '../page/actions.js';
+import { refs, roomsOfUnit } from '../page/refs.js';
+import { go } from '../page/router.js';
+import { getDefect } from '../store/defects.js';
+import { roomAt, searchTypes } from '../store/filter.js';
+import { PhotoInput, PreparedPhotos } from './PhotoInput.jsx';
+import { PlanView } from './PlanView.jsx';
+
+const RECENT_KEY = 'yanshou.recentTypes';
+
+function recentTypes() {
+  try {
+    return JSON.parse(localStorage.getItem(RECENT_KEY) || '[]');
+  } catch {
+    return [];
+  }
+}
+
+function rememberType(id) {
+  try {
+    localStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recentTypes().filter((x) => x !== id)].slice(0, 8)));
+  } catch {
+    // not essential
+  }
+}
+
+export function DefectForm({ route, params, query }) {
+  const editing = route.name === 'edit';
+  const [defect, setDefect] = useState(null);
+  const unitId = editing ? defect?.unit_id : Number(params[0]);
+  const unit = refs.unitById.get(unitId);
+  const plan = refs.planById.get(unit?.plan_type_id);
+  const rooms = roomsOfUnit(unit);
+  const [pin, setPin] = useState(query.x ? { x: Number(query.x), y: Number(query.y) } : null);
+  const [roomId, setRoomId] = useState(query.x ? (roomAt(rooms, Number(query.x), Number(query.y))?.id ?? '') : '');
+  const [typeId, setTypeId] = useState(null);
+  const [search, setSearch] = useState('');
+  const [severity, setSeverity] = useState('');
+  const [description, setDescription] = useState('');
+  const [photos, setPhotos] = useState([]);
+  const [error, setError] = useState('');
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!editing) return;
+    getDefect(params[0]).then((d) => {
+      if (!d) return;
+      setDefect(d);
+      setTypeId(d.type_id);
+      setSeverity(d.severity);
+      setDescription(d.description ?? '');
+      setRoomId(d.room_id ?? '');
+      if (d.pin_x != null) setPin({ x: d.pin_x, y: d.pin_y });
+    });
+  }, [editing, params[0]]);
+  useEffect(() => () => photos.forEach((p) => URL.revokeObjectURL(p.previewUrl)), []);
+
+  const results = useMemo(() => {
+    if (search) return searchTypes(refs.types, search, 24);
+    const recent = recentTypes().map((id) => refs.typeById.get(id)).filter(Boolean);
+    return recent.length ? recent : refs.types.slice(0, 12);
+  }, [search]);
+  const type = refs.typeById.get(typeId);
+
+  const chooseType = (ty) => {
+    setTypeId(ty.id);
+    if (!severity || !editing) setSeverity(ty.default_severity);
+    setSearch('');
+  };
+  const movePin = (x, y) => {
+    setPin({ x, y });
+    const r = roomAt(rooms, x, y);
+    if (r) setRoomId(r.id);
+  };
+  const addPhrase = (p) => setDescription((d) => (d ? `${d}，${p}` : p));
+  const onPhoto = (p) => {
+    const previewUrl = URL.createObjectURL(new Blob([p.thumb.bytes], { type: p.thumb.mime }));
+    setPhotos((list) => (list.some((x) => x.sha256 === p.sha256) ? list : [...list, { ...p, previewUrl }]));
+  };
+
+  const save = async () => {
+    if (!typeId) {
+      setError(t('choose_type'));
+      return;
+    }
+    setSaving(true);
+    rememberType(typeId);
+    const room = roomId === '' ? null : Number(roomId);
+    if (editing) {
+      const fields = { type_id: typeId, severity, description, room_id: room };
+      if (pin) Object.assign(fields, { pin_x: Math.round(pin.x * 1e4) / 1e4, pin_y: Math.round(pin.y * 1e4) / 1e4 });
+      await updateDefect(defect, fields);
+      history.back();
+    } else {
+      await createDefect({
+        unitId,
+        typeId,
+        severity,
+        description: description.trim(),
+        roomId: room,
+        pinX: pin?.x,
+        pinY: pin?.y,
+        photos,
+      });
+      go(`/u/${unitId}`, { replace: true });
+    }
+  };
+
+  if (!unit) return <p class="empty">{editing ? '' : t('not_found')}</p>;
+  return (
+    <section class="defect-form">
+      <h2>{editing ? t('edit_defect') : t('new_defect')}</h2>
+      <div class="form-layout">
+        <div class="form-plan">
+          {plan && <PlanView plan={plan} draft={pin} selectedRoom={Number(roomId) || null} onTap={movePin} />}
+          <label>
+            {t('room')}
+            <select name="room" value={roomId} onChange={(e) => setRoomId(e.target.value)}>
+              <option value="">—</option>
+              {rooms.map((r) => (
+                <option value={r.id} key={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div class="form-fields">
+          <fieldset>
+            <legend>
+              {t('type')}
+              {type && (
+                <strong class="chosen" data-chosen-type={type.id}>
+                  : {nameOf(type)}
+                </strong>
+              )}
+            </legend>
+            <input
+              type="search"
+              name="type-search"
+              placeholder={t('type_search')}
+              value={search}
+              onInput={(e) => setSearch(e.target.value)}
+            />
+            <div class="chips types">
+              {results.map((ty) => (
+                <button
+                  type="button"
+                  key={ty.id}
+                  data-type={ty.code}
+                  class={ty.id === typeId ? 'chip on' : 'chip'}
+                  onClick={() => chooseType(ty)}
+                >
+                  {nameOf(ty)}
+                  <small>{getLang() === 'zh' ? ty.area_zh : ty.area_en}</small>
+                </button>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>{t('severity')}</legend>
+            <div class="segmented">
+              {['A', 'B', 'C'].map((s) => (
+                <button
+                  type="button"
+                  key={s}
+                  data-severity={s}
+                  class={severity === s ? `seg on sev-${s}` : 'seg'}
+                  onClick={() => setSeverity(s)}
+                  title={t(`sev_${s}`)}
+                >
+                  {s}
+                </button>
+              ))}
+            </div>
+            <span class="muted small">{severity && t(`sev_${severity}`)}</span>
+          </fieldset>
+          <fieldset>
+            <legend>{t('description')}</legend>
+            <div class="chips">
+              {QUICK_PHRASES[getLang()].map((p) => (
+                <button type="button" class="chip" key={p} onClick={() => addPhrase(p)}>
+                  {p}
+                </button>
+              ))}
+            </div>
+            <textarea name="description" rows="2" value={description} onInput={(e) => setDescription(e.target.value)} />
+          </fieldset>
+          {!editing && (
+            <fieldset>
+              <legend>{t('photos')}</legend>
+              <PhotoInput onPhoto={onPhoto} />
+              <PreparedPhotos photos={photos} onRemove={(p) => setPhotos((l) => l.filter((x) => x !== p))} />
+            </fieldset>
+          )}
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      </div>
+      <footer class="actionbar">
+        <button class="secondary big" type="button" onClick={() => history.back()}>
+          {t('cancel')}
+        </button>
+        <button class="primary big" type="button" data-action="save" disabled={saving} onClick={save}>
+          {t('save')}
+        </button>
+      </footer>
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+/** Project picker with "download for offline", its progress, and the ready-for-offline state. */
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+import { refs } from '../page/refs.js';
+import { go } from '../page/router.js';
+import { getJson } from '../sync/api.js';
+import { downloadProject } from '../sync/download.js';
+import { putReference } from '../store/reference.js';
+
+export function Projects({ app }) {
+  const [projects, setProjects] = useState(refs.projects);
+  const [progress, setProgress] = useState({});
+  const [error, setError] = useState('');
+  useEffect(() => {
+    getJson('/api/projects')
+      .then(async (list) => {
+        await putReference('projects', list);
+        refs.projects = list;
+        setProjects(list);
+      })
+      .catch(() => {}); // offline: the stored list is shown
+  }, []);
+
+  const download = async (pid) => {
+    setError('');
+    try {
+      await downloadProject(pid, (p) => setProgress((all) => ({ ...all, [pid]: p })));
+      await app.reloadRefs();
+      setProgress((all) => ({ ...all, [pid]: null }));
+    } catch (e) {
+      setError(e.message);
+      setProgress((all) => ({ ...all, [pid]: null }));
+    }
+  };
+
+  return (
+    <section>
+      <h2>{t('projects')}</h2>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul class="cards">
+        {projects.map((p) => {
+          const local = refs.byProject.get(p.id);
+          const prog = progress[p.id];
+          return (
+            <li class="card project" key={p.id} data-project={p.id}>
+              <button class="card-main" disabled={!local} onClick={() => go(`/p/${p.id}`)}>
+                <strong>{p.name}</strong>
+                <span class="muted">
+                  {p.city} · {p.code}
+                </span>
+                {local?.readyAt ? (
+                  <span class="badge ok" data-ready="offline">
+                    ✓ {t('ready_offline')} · {t('offline_ready_at', { t: new Date(local.readyAt).toLocaleString() })}
+                  </span>
+                ) : (
+                  <span class="badge">{t('not_downloaded')}</span>
+                )}
+              </button>
+              {prog ? (
+                <div class="progress-block">
+                  <span>
+                    {t('downloading')}: {t(`step_${prog.step}`)} {prog.done ?? ''}
+                    {prog.total ? `/${prog.total}` : ''}
+                  </span>
+                  <progress max={prog.total || 1} value={prog.total ? prog.done : undefined} />
+                </div>
+              ) : (
+                <button class="secondary big" onClick={() => download(p.id)}>
+                  {local?.readyAt ? t('update_offline') : t('download_offline')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * How a mutation changes a defect on this device, before the server has seen it. Pure functions:
+ * used when the inspector saves (optimistic) and again when server state arrives (rebase: the
+ * server's copy with every still-pending mutation replayed on top). The server stays the judge.
+ */
+
+export const STATUSES = ['open', 'assigned', 'fixed', 'closed', 'visited', 'void'];
+
+/** action → {from: allowed statuses, to} (the loop in the wire contract). */
+export const TRANSITIONS = {
+  assign: { from: ['open'], to: 'assigned' },
+  fix: { from: ['assigned'], to: 'fixed' },
+  pass: { from: ['fixed'], to: 'closed' },
+  fail: { from: ['fixed'], to: 'assigned' },
+  reopen: { from: ['closed', 'visited'], to: 'assigned' },
+  void: { from: ['open', 'assigned'], to: 'void' },
+  visit: { from: ['closed'], to: 'visited' },
+};
+
+export function actionsFrom(status) {
+  return Object.keys(TRANSITIONS).filter((a) => TRANSITIONS[a].from.includes(status));
+}
+
+export const UPDATABLE = ['description', 'room_id', 'pin_x', 'pin_y', 'severity', 'type_id', 'due_date'];
+
+/** Returns the defect after `m` (a new object), or null when `m` is not about a defect (comments). */
+export function applyMutation(defect, m, ctx = {}) {
+  const a = m.args;
+  switch (m.name) {
+    case 'defect.create': {
+      if (defect) return defect; // a replay of the create over the server's copy changes nothing
+      return {
+        id: a.id,
+        project_id: ctx.project_id ?? null,
+        unit_id: a.unit_id,
+        room_id: a.room_id ?? null,
+        pin_x: a.pin_x ?? null,
+        pin_y: a.pin_y ?? null,
+        type_id: a.type_id,
+        severity: a.severity ?? ctx.default_severity ?? 'B',
+        description: a.description ?? '',
+        reporter_id: ctx.user_id ?? null,
+        inspection_id: a.inspection_id ?? null,
+        contractor_id: null,
+        status: 'open',
+        due_date: null,
+        repeat_count: 0,
+        satisfaction: null,
+        created_at: ctx.now ?? new Date().toISOString(),
+        updated_at: ctx.now ?? new Date().toISOString(),
+        photos: (a.photos ?? []).map((p) => ({ sha256: p.sha256, kind: p.kind ?? 'before' })),
+      };
+    }
+    case 'defect.update': {
+      if (!defect) return null;
+      const next = { ...defect };
+      for (const k of UPDATABLE) if (k in a.fields) next[k] = a.fields[k];
+      return next;
+    }
+    case 'defect.status': {
+      if (!defect) return null;
+      const t = TRANSITIONS[a.action];
+      if (!t || !t.from.includes(defect.status)) return defect; // the server will record the conflict
+      const next = { ...defect, status: t.to };
+      if (a.action === 'assign') {
+        if (a.contractor_id != null) next.contractor_id = a.contractor_id;
+        if (a.due_date != null) next.due_date = a.due_date;
+      }
+      if (a.action === 'fail') next.repeat_count = (defect.repeat_count ?? 0) + 1;
+      if (a.action === 'visit' && a.satisfaction != null) next.satisfaction = a.satisfaction;
+      return next;
+    }
+    case 'defect.photo_add': {
+      if (!defect) return null;
+      if (defect.photos.some((p) => p.sha256 === a.sha256)) return defect;
+      return { ...defect, photos: [...defect.photos, { sha256: a.sha256, kind: a.kind ?? 'before' }] };
+    }
+    case 'defect.photo_remove': {
+      if (!defect) return null;
+      return { ...defect, photos: defect.photos.filter((p) => p.sha256 !== a.sha256) };
+    }
+    default:
+      return defect ?? null;
+  }
+}
+
+/** The id of the defect a mutation is about. */
+export function defectIdOf(m) {
+  return m.args.id;
+}

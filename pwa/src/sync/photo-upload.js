@@ -1,0 +1,117 @@
+/**
+ * Photo uploads through the photo pipeline. Small files go in one PUT; larger ones in resumable
+ * chunks whose upload id and offset are kept in the queue, so an interrupted upload continues where
+ * the server says it stopped. Also downloads thumbnails of other people's photos for offline viewing.
+ */
+import { db, getMeta, setMeta } from '../store/db.js';
+import { getBlob, hasBlob, photoUploaded, photosToUpload, putBlob, updatePhoto } from '../store/photos.js';
+import { ApiError, getJson, request, sendJson } from './api.js';
+
+export const CHUNKED_ABOVE = 2 * 1024 * 1024;
+export const CHUNK_SIZE = 1024 * 1024;
+
+async function uploadWhole(p, bytes) {
+  await request(`/api/photos/${p.sha256}`, { method: 'PUT', body: bytes, headers: { 'Content-Type': p.mime } });
+}
+
+async function uploadChunked(p, bytes) {
+  let { upload_id: uploadId, offset } = p;
+  if (uploadId) {
+    try {
+      offset = (await getJson(`/api/photos/uploads/${uploadId}`)).offset;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404) throw e;
+      uploadId = null; // expired on the server: start again
+    }
+  }
+  if (!uploadId) {
+    const started = await sendJson('POST', '/api/photos/uploads', { sha256: p.sha256, size: p.size, mime: p.mime });
+    uploadId = started.upload_id;
+    offset = started.offset ?? 0;
+    await updatePhoto(p.sha256, { upload_id: uploadId, offset });
+  }
+  while (offset < p.size) {
+    const chunk = bytes.slice(offset, Math.min(offset + CHUNK_SIZE, p.size));
+    const res = await request(`/api/photos/uploads/${uploadId}`, {
+      method: 'PUT',
+      body: chunk,
+      headers: { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+    });
+    offset = (await res.json()).offset;
+    await updatePhoto(p.sha256, { offset });
+  }
+}
+
+/** Upload every queued photo; a refusal marks that photo (the others go on), no network stops the pass. */
+export async function uploadQueuedPhotos(progress = () => {}) {
+  const queue = await photosToUpload();
+  let done = 0;
+  for (const p of queue) {
+    const blob = await getBlob(p.sha256, 'display');
+    if (!blob) {
+      await updatePhoto(p.sha256, { state: 'error', message: '本机照片数据丢失 / The photo data is missing on this device' });
+      continue;
+    }
+    try {
+      if (p.size > CHUNKED_ABOVE) await uploadChunked(p, blob.bytes);
+      else await uploadWhole(p, blob.bytes);
+      await photoUploaded(p.sha256);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      await updatePhoto(p.sha256, { state: 'error', message: e.message });
+    }
+    done += 1;
+    progress(done, queue.length);
+  }
+  return done;
+}
+
+/** Download thumbnails we don't have yet (4 at a time); failures are left for the next pass. */
+export async function fetchMissingThumbs(shas, progress = () => {}) {
+  const todo = [];
+  for (const s of new Set(shas)) if (!(await hasBlob(s, 'thumb')) && !(await hasBlob(s, 'display'))) todo.push(s);
+  let done = 0;
+  const worker = async () => {
+    while (todo.length) {
+      const sha = todo.pop();
+      try {
+        const res = await request(`/api/photos/${sha}?size=thumb`);
+        const bytes = await res.arrayBuffer();
+        await putBlob(sha, 'thumb', { bytes, mime: res.headers.get('Content-Type') || 'image/jpeg' });
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+      }
+      done += 1;
+      progress(done, done + todo.length);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+/** Photo mark-up saved on this device and not yet on the server: keys "ann:<sha256>" in meta. */
+export async function dirtyAnnotations() {
+  const d = await db();
+  const range = IDBKeyRange.bound('ann:', 'ann:\uffff');
+  const keys = await d.getAllKeys('meta', range);
+  const values = await d.getAll('meta', range);
+  return keys.map((k, i) => ({ sha256: k.slice(4), ...values[i] })).filter((a) => a.dirty);
+}
+
+/** Send mark-up whose photo the server already has (queued photos go first). */
+export async function pushAnnotations() {
+  const queued = new Set((await photosToUpload()).map((p) => p.sha256));
+  let sent = 0;
+  for (const a of await dirtyAnnotations()) {
+    if (queued.has(a.sha256)) continue;
+    try {
+      await sendJson('PUT', `/api/photos/${a.sha256}/annotations`, { shapes: a.shapes });
+      const cur = await getMeta(`ann:${a.sha256}`);
+      if (cur && cur.at === a.at) await setMeta(`ann:${a.sha256}`, { ...cur, dirty: false });
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      await setMeta(`ann:${a.sha256}`, { ...a, dirty: false, error: e.message });
+    }
+    sent += 1;
+  }
+  return sent;
+}
