@@ -49,10 +49,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .defects import views as defect_views
     from .docs import bp as docs_bp
     from .library import views as library_views
+    from .photos import init_app as init_media
+    from .photos import uploads as photo_uploads
+    from .photos import views as photo_views
     from .projects import views as project_views
     from .sync_api import views as sync_views
 
     errors.init_app(app)
+    init_media(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(web.bp)
@@ -61,6 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         project_views.blp,
         library_views.blp,
         defect_views.blp,
+        photo_uploads.blp,
+        photo_views.blp,
         sync_views.blp,
     ):
         api.register_blueprint(blp)

@@ -21,6 +21,17 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 def database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
@@ -47,6 +58,16 @@ def from_env(instance_path: str) -> dict[str, Any]:
         "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
         "S3_PREFIX": os.environ.get("S3_PREFIX", "photos/"),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or None,
+        "S3_REGION": os.environ.get("S3_REGION", "us-east-1"),
+        # Credentials: these, or boto3's usual chain (AWS_* variables, instance role) when empty.
+        "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "MEDIA_MAX_BYTES": _int("MEDIA_MAX_MB", 40) * 1024 * 1024,  # one photo
+        "MEDIA_MAX_PIXELS": _int("MEDIA_MAX_PIXELS", 60_000_000),  # decompression bombs stop here
+        "MEDIA_KEEP_GPS": _bool("MEDIA_KEEP_GPS", False),  # serve originals with their GPS/EXIF
+        "MEDIA_URL_TTL_SECONDS": _int("MEDIA_URL_TTL_SECONDS", 600),  # signed photo URLs
+        "MEDIA_GC_GRACE_HOURS": _int("MEDIA_GC_GRACE_HOURS", 14 * 24),  # unreferenced uploads kept this long
+        "MEDIA_FONT": os.environ.get("MEDIA_FONT") or None,  # a CJK font file for plans and annotations
         "TOKEN_TTL_DAYS": _int("TOKEN_TTL_DAYS", 14),  # a week offline plus margin
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),

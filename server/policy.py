@@ -17,7 +17,18 @@ import uuid
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from .models import Defect, DefectPhoto, HomeownerUnit, Inspection, Membership, PlanType, Project, Unit, User
+from .models import (
+    Defect,
+    DefectPhoto,
+    HomeownerUnit,
+    Inspection,
+    Membership,
+    PhotoUploader,
+    PlanType,
+    Project,
+    Unit,
+    User,
+)
 
 # Inspections a homeowner takes part in; their findings are shown to the homeowner of the unit.
 CUSTOMER_FACING_KINDS = ("open_day", "pre_inspection", "delivery", "warranty")
@@ -105,7 +116,13 @@ def can_manage_project(session: Session, user: User, project_id: int) -> bool:
 
 
 def can_see_photo(session: Session, user: User, sha256: str) -> bool:
-    """A photo is visible if it belongs to a visible defect, or is the plan image of a visible project."""
+    """A photo is visible if it belongs to a visible defect, or is the plan image of a visible project, or
+    the user uploaded these exact bytes (the defect naming it may sync later than the photo)."""
+    if not user.active:
+        return False
+    uploaded = select(PhotoUploader.id).where(PhotoUploader.sha256 == sha256, PhotoUploader.user_id == user.id)
+    if session.scalar(uploaded.limit(1)) is not None:
+        return True
     on_defect = (
         select(DefectPhoto.id)
         .join(Defect, Defect.id == DefectPhoto.defect_id)

@@ -4,6 +4,7 @@ from .account import ApiToken, HomeownerUnit, Invitation, LoginFailure, Membersh
 from .base import Base, UTCDateTime, new_uuid, utcnow
 from .defect import Defect, DefectComment, DefectHistory, DefectPhoto, Inspection
 from .library import DefectArea, DefectType
+from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
 
@@ -26,6 +27,11 @@ __all__ = [
     "Invitation",
     "LoginFailure",
     "Membership",
+    "Photo",
+    "PhotoAnnotation",
+    "PhotoUpload",
+    "PhotoUploadChunk",
+    "PhotoUploader",
     "PlanType",
     "Project",
     "Room",

@@ -1,0 +1,192 @@
+"""Check a photo by its content and make everything served from it, from one decode.
+
+The type comes from the bytes (a renamed PDF is refused whatever its name or Content-Type), the pixel
+count is checked from the header before anything is decoded (decompression bombs), and the image is
+decoded completely (a truncated file fails here, not later on someone's screen). JPEGs are decoded at
+a reduced size with ``Image.draft`` — libjpeg scales while decoding, so a 12-megapixel photo costs a
+fraction of a full decode — and the display size and thumbnail are cut from that one image.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pillow_heif
+from PIL import Image, ImageOps
+
+from .jpegmeta import NotAJpeg, strip_jpeg
+from .settings import MediaError, MediaSettings
+
+pillow_heif.register_heif_opener()
+
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/heic": "HEIF"}
+ORIENTATION, DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL, EXIF_IFD = 0x0112, 0x9003, 0x9011, 0x8769
+SNIFF_BYTES = 64
+NOT_AN_IMAGE = "不是支持的图片格式（JPEG/PNG/WebP/HEIC） / Not a supported image (JPEG, PNG, WebP, HEIC)"
+
+
+def sniff(head: bytes) -> str | None:
+    """The image type from the first bytes of a file, or None if it is not one we accept."""
+    if head[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp":
+        box_len = int.from_bytes(head[:4], "big")
+        brands = [head[8:12]] + [head[i : i + 4] for i in range(16, min(box_len, len(head)), 4)]
+        if brands[0] in HEIF_BRANDS or (brands[0] in (b"mif1", b"msf1") and HEIF_BRANDS.intersection(brands)):
+            return "image/heic"
+    return None
+
+
+@dataclass
+class Processed:
+    mime: str
+    width: int  # after orientation
+    height: int
+    taken_at: datetime | None
+    orientation: int
+    thumb: bytes
+    display: bytes
+    derivative_mime: str
+    clean: bytes  # the original without personal metadata
+    clean_mime: str
+
+
+def _taken_at(exif: Image.Exif, camera_tz: timezone) -> datetime | None:
+    ifd = exif.get_ifd(EXIF_IFD)
+    raw = ifd.get(DATETIME_ORIGINAL) or exif.get(0x0132)
+    if not isinstance(raw, str):
+        return None
+    try:
+        naive = datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    offset = ifd.get(OFFSET_TIME_ORIGINAL)
+    tz = camera_tz
+    if isinstance(offset, str):
+        with contextlib.suppress(ValueError):
+            tz = datetime.strptime(offset.strip("\x00 "), "%z").tzinfo or camera_tz  # type: ignore[assignment]
+    return naive.replace(tzinfo=tz)
+
+
+def _draft_box(size: tuple[int, int], long_edge: int) -> tuple[int, int] | None:
+    """The smallest size to decode at that still covers the display size (None: decode in full)."""
+    w, h = size
+    if max(w, h) <= long_edge:
+        return None
+    scale = long_edge / max(w, h)
+    return max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))
+
+
+def _encode(img: Image.Image, mime: str, quality: int) -> bytes:
+    buf = io.BytesIO()
+    if mime == "image/png":
+        img.save(buf, "PNG", compress_level=6)
+    else:
+        if img.mode != "RGB":
+            img = img.convert("RGB")
+        img.save(buf, "JPEG", quality=quality, optimize=False, progressive=False)
+    return buf.getvalue()
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """RGB or RGBA only: palette, 16-bit and CMYK images are converted once, here."""
+    if img.mode in ("RGB", "RGBA"):
+        return img
+    has_alpha = img.mode in ("LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    return img.convert("RGBA" if has_alpha else "RGB")
+
+
+def derivatives(upright: Image.Image, settings: MediaSettings, mime: str) -> tuple[bytes, bytes]:
+    """Thumbnail and display size, encoded; the thumbnail is cut from the display image, not the original."""
+    display = upright
+    if max(display.size) > settings.display_px:
+        display = display.copy()
+        display.thumbnail((settings.display_px, settings.display_px), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    thumb = display.copy()
+    thumb.thumbnail((settings.thumb_px, settings.thumb_px), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return _encode(thumb, mime, 78), _encode(display, mime, 84)
+
+
+def open_checked(path: str, settings: MediaSettings) -> tuple[Image.Image, str]:
+    """Open a file as an image after sniffing it and checking its header; nothing is decoded yet."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    mime = sniff(head)
+    if mime is None:
+        raise MediaError(415, NOT_AN_IMAGE)
+    try:
+        img = Image.open(path, formats=[PIL_FORMATS[mime]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaError(422, "图片像素过多 / The image has too many pixels") from exc
+    except Exception as exc:  # Pillow raises many types for a broken header
+        raise MediaError(422, "图片文件已损坏，无法读取 / The image file is damaged and cannot be read") from exc
+    w, h = img.size
+    if w <= 0 or h <= 0 or w * h > settings.max_pixels:
+        img.close()
+        raise MediaError(
+            422,
+            f"图片像素过多（上限 {settings.max_pixels:,}） / "
+            f"The image has too many pixels (limit {settings.max_pixels:,})",
+        )
+    return img, mime
+
+
+def process(path: str, settings: MediaSettings) -> Processed:
+    """Validate the file at ``path`` and make its thumbnail, display size and metadata-free original."""
+    img, mime = open_checked(path, settings)
+    with img:
+        exif = img.getexif()
+        orientation = int(exif.get(ORIENTATION, 1) or 1)
+        if orientation not in range(1, 9):
+            orientation = 1
+        taken_at = _taken_at(exif, settings.camera_tz)
+        full_size = img.size
+        box = _draft_box(full_size, settings.display_px) if mime == "image/jpeg" else None
+        if box is not None and img.mode in ("RGB", "L", "YCbCr"):
+            img.draft("RGB" if img.mode != "L" else "L", box)
+        try:
+            img.load()  # the one full decode; a truncated or corrupt file fails here
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaError(422, "图片像素过多 / The image has too many pixels") from exc
+        except Exception as exc:
+            raise MediaError(422, "图片文件不完整或已损坏 / The image file is truncated or damaged") from exc
+        upright = _flatten(ImageOps.exif_transpose(img))
+
+    derivative_mime = "image/png" if mime == "image/png" else "image/jpeg"
+    swap = orientation in (5, 6, 7, 8)
+    width, height = (full_size[1], full_size[0]) if swap else full_size
+
+    if mime == "image/jpeg":
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        try:
+            clean, clean_mime = strip_jpeg(raw, orientation), "image/jpeg"
+        except NotAJpeg as exc:
+            raise MediaError(422, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
+    elif mime == "image/png":
+        clean, clean_mime = _encode(upright, "image/png", 0), "image/png"
+    else:  # WebP and HEIC: a full-size JPEG every browser can show
+        clean, clean_mime = _encode(upright, "image/jpeg", 92), "image/jpeg"
+
+    thumb, display = derivatives(upright, settings, derivative_mime)
+    return Processed(
+        mime=mime,
+        width=width,
+        height=height,
+        taken_at=taken_at,
+        orientation=orientation,
+        thumb=thumb,
+        display=display,
+        derivative_mime=derivative_mime,
+        clean=clean,
+        clean_mime=clean_mime,
+    )

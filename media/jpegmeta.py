@@ -1,0 +1,93 @@
+"""Remove personal metadata from a JPEG without re-encoding it (the pixels stay bit-for-bit the same).
+
+Dropped: EXIF (GPS, camera serial, owner name…), XMP, IPTC/Photoshop blocks, comments, maker segments and
+anything after the end of the main image (phones append depth maps and previews that carry EXIF too).
+Kept: JFIF (APP0), the ICC colour profile and the Adobe segment (both change how colours decode), and a
+fresh EXIF block holding only the orientation, so the image still displays the right way up.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from PIL import Image
+
+SOI, EOI, SOS = 0xD8, 0xD9, 0xDA
+APP0, APP1, APP2, APP14 = 0xE0, 0xE1, 0xE2, 0xEE
+STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0-7 carry no length
+
+
+class NotAJpeg(ValueError):
+    pass
+
+
+def _keep(marker: int, payload: bytes) -> bool:
+    if marker in (APP0, APP14):
+        return True
+    if marker == APP2:
+        return payload.startswith(b"ICC_PROFILE\x00")
+    return not (0xE0 <= marker <= 0xEF or marker == 0xFE)  # other APPn and COM go; tables and frames stay
+
+
+def orientation_exif(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return exif.tobytes()  # starts with b"Exif\x00\x00"
+
+
+def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
+    if data[:2] != b"\xff\xd8":
+        raise NotAJpeg("missing SOI")
+    out = bytearray(b"\xff\xd8")
+    pos = 2
+    inserted = False
+
+    def insert_exif() -> None:
+        nonlocal inserted
+        if not inserted:
+            inserted = True
+            if orientation != 1:
+                block = orientation_exif(orientation)
+                out.extend(b"\xff" + bytes([APP1]) + struct.pack(">H", len(block) + 2) + block)
+
+    n = len(data)
+    while pos < n:
+        if data[pos] != 0xFF:
+            raise NotAJpeg(f"expected a marker at {pos}")
+        while pos < n and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= n:
+            break
+        marker = data[pos]
+        pos += 1
+        if marker == EOI:
+            out.extend(b"\xff\xd9")
+            return bytes(out)  # whatever trails the main image is dropped
+        if marker in STANDALONE:
+            out.extend(bytes([0xFF, marker]))
+            continue
+        if pos + 2 > n:
+            raise NotAJpeg("truncated segment header")
+        (length,) = struct.unpack(">H", data[pos : pos + 2])
+        segment = data[pos + 2 : pos + length]
+        end = pos + length
+        if marker != APP0 and not inserted:
+            insert_exif()  # right after JFIF, before any table
+        if _keep(marker, segment):
+            out.extend(bytes([0xFF, marker]) + data[pos:end])
+        pos = end
+        if marker == SOS:
+            # Entropy-coded data: runs until a marker that is neither a stuffed 0xFF00 nor a restart.
+            scan = pos
+            while True:
+                scan = data.find(b"\xff", scan)
+                if scan < 0 or scan + 1 >= n:
+                    raise NotAJpeg("scan data runs past the end")
+                nxt = data[scan + 1]
+                if nxt == 0x00 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
+                    scan += 1 if nxt == 0xFF else 2
+                    continue
+                break
+            out.extend(data[pos:scan])
+            pos = scan
+    raise NotAJpeg("no EOI marker")

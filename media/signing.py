@@ -1,0 +1,28 @@
+"""Short-lived signed URLs for photos on local disk, so an ``<img src>`` works without a bearer header.
+
+The signature is an HMAC of (hash, size, expiry) under the app's secret: it cannot be guessed, forged or
+extended, and it stops working at the expiry it names. S3 uses its own presigned URLs instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
+
+
+def _mac(secret: str, sha256: str, size: str, expires: int) -> str:
+    msg = f"photo:{sha256}:{size}:{expires}".encode()
+    return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def sign(secret: str, sha256: str, size: str, ttl: timedelta, now: datetime | None = None) -> tuple[int, str]:
+    """(expires as a Unix timestamp, signature)."""
+    expires = int(((now or datetime.now(UTC)) + ttl).timestamp())
+    return expires, _mac(secret, sha256, size, expires)
+
+
+def verify(secret: str, sha256: str, size: str, expires: int, signature: str, now: datetime | None = None) -> bool:
+    if (now or datetime.now(UTC)).timestamp() > expires:
+        return False
+    return hmac.compare_digest(_mac(secret, sha256, size, expires), signature)

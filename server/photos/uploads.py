@@ -1,0 +1,124 @@
+"""Resumable chunked uploads, and direct browser uploads to S3 confirmed by the server afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint, abort
+
+from media import uploads
+from media.settings import MediaError
+
+from .. import policy
+from ..accounts.auth import current_user, login_required
+from ..extensions import db
+from ..models import Photo
+from . import media
+from .schemas import DirectUploadSchema, UploadStartSchema, UploadStateSchema
+from .views import RAW_BODY, fail
+
+blp = Blueprint("photo_uploads", __name__, url_prefix="/api", description="Resumable and direct photo uploads")
+
+
+def _state(progress: uploads.Progress) -> dict[str, Any]:
+    upload = progress.upload
+    done = progress.photo is not None
+    return {
+        "upload_id": None if done else upload.id,
+        "offset": upload.size if done else upload.offset,
+        "size": upload.size,
+        "photo": progress.photo,
+    }
+
+
+def _find(upload_id: uuid.UUID) -> Any:
+    try:
+        return uploads.find(db.session, upload_id, current_user().id)
+    except MediaError as exc:
+        fail(exc)
+
+
+@blp.route("/photos/uploads", methods=["POST"])
+@blp.arguments(UploadStartSchema)
+@blp.response(201, UploadStateSchema)
+@blp.alt_response(200, schema=UploadStateSchema, description="The photo is already stored and visible to you")
+@login_required()
+def start_upload(body: dict[str, Any]) -> Any:
+    """Start (or find again) a resumable upload; send the bytes with PUT /photos/uploads/<id>."""
+    sha = body["sha256"].lower()
+    user = current_user()
+    photo = db.session.get(Photo, sha)
+    if photo is not None and policy.can_see_photo(db.session, user, sha):
+        return {"upload_id": None, "offset": photo.size, "size": photo.size, "photo": photo}, 200
+    m = media()
+    try:
+        upload = uploads.start(db.session, m.settings, user.id, sha, body["size"], body["mime"])
+    except MediaError as exc:
+        fail(exc)
+    db.session.commit()
+    return _state(uploads.Progress(upload)), 201
+
+
+@blp.route("/photos/uploads/<uuid:upload_id>", methods=["GET"])
+@blp.response(200, UploadStateSchema)
+@login_required()
+def upload_state(upload_id: uuid.UUID) -> Any:
+    """How far an upload got: continue from ``offset``."""
+    return _state(uploads.Progress(_find(upload_id)))
+
+
+@blp.route("/photos/uploads/<uuid:upload_id>", methods=["PUT"])
+@blp.doc(
+    requestBody=RAW_BODY,
+    parameters=[{"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer"}}],
+)
+@blp.response(200, UploadStateSchema)
+@login_required()
+def put_chunk(upload_id: uuid.UUID) -> Any:
+    """Append a chunk at ``Upload-Offset``; the last chunk completes the upload and returns the photo."""
+    upload = _find(upload_id)
+    raw = request.headers.get("Upload-Offset", "")
+    if not raw.isdigit():
+        abort(400, message="缺少 Upload-Offset 请求头 / The Upload-Offset header is missing or not a number")
+    m = media()
+    try:
+        progress = uploads.append(db.session, m.storage, m.settings, upload, int(raw), request.stream)
+    except MediaError as exc:
+        fail(exc)
+    db.session.commit()
+    return _state(progress)
+
+
+@blp.route("/photos/direct-uploads", methods=["POST"])
+@blp.arguments(UploadStartSchema)
+@blp.response(201, DirectUploadSchema)
+@login_required()
+def start_direct(body: dict[str, Any]) -> Any:
+    """S3 only: a presigned POST form for uploading straight to the bucket (exactly ``size`` bytes).
+    Then call ``/photos/direct-uploads/<id>/confirm``."""
+    m = media()
+    try:
+        upload, form = uploads.start_direct(
+            db.session, m.storage, m.settings, current_user().id, body["sha256"].lower(), body["size"], body["mime"]
+        )
+    except MediaError as exc:
+        fail(exc)
+    db.session.commit()
+    return {"upload_id": upload.id, "url": form.url, "fields": form.fields, "expires_at": form.expires_at}
+
+
+@blp.route("/photos/direct-uploads/<uuid:upload_id>/confirm", methods=["POST"])
+@blp.response(200, UploadStateSchema)
+@login_required()
+def confirm_direct(upload_id: uuid.UUID) -> Any:
+    """Check the object the browser uploaded (size, hash, content) and store it as a photo."""
+    upload = _find(upload_id)
+    m = media()
+    try:
+        progress = uploads.confirm_direct(db.session, m.storage, m.settings, upload)
+    except MediaError as exc:
+        fail(exc)
+    db.session.commit()
+    return _state(progress)
