@@ -35,11 +35,11 @@ CUSTOMER_FACING_KINDS = ("open_day", "pre_inspection", "delivery", "warranty")
 STAFF_ROLES = ("manager", "inspector")
 
 
-def _member_projects(user: User) -> Select[tuple[int]]:
+def _member_projects(user: User) -> Select[int]:
     return select(Membership.project_id).where(Membership.user_id == user.id)
 
 
-def _owned_units(user: User) -> Select[tuple[int]]:
+def _owned_units(user: User) -> Select[int]:
     return select(HomeownerUnit.unit_id).where(HomeownerUnit.user_id == user.id)
 
 

@@ -51,6 +51,16 @@ class PlanTypeSchema(Schema):
     rooms = fields.List(fields.Nested(RoomSchema), load_default=list)
 
 
+class PlanTypeUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    area_m2 = fields.Float(allow_none=True, validate=validate.Range(min=1, max=10000))
+    plan_sha256 = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$"),
+        metadata={"description": "SHA-256 of a photo already uploaded through PUT /api/photos/<sha256>"},
+    )
+
+
 class UnitSchema(Schema):
     id = fields.Integer()
     project_id = fields.Integer()

@@ -14,7 +14,7 @@ from .. import policy
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
 from ..http import abort, dbs
-from ..models import Building, Contractor, Inspection, PlanType, Project, Room, Unit
+from ..models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
 from . import unit_import
 from .schemas import (
     BuildingSchema,
@@ -23,6 +23,7 @@ from .schemas import (
     ImportResultSchema,
     InspectionSchema,
     PlanTypeSchema,
+    PlanTypeUpdateSchema,
     ProjectSchema,
     UnitQuerySchema,
     UnitSchema,
@@ -131,6 +132,29 @@ class PlanTypes(MethodView):
         db.session.add(plan)
         db.session.commit()
         return plan
+
+
+@blp.route("/plan-types/<int:plan_type_id>", methods=["PATCH"])
+@login_required()
+@blp.arguments(PlanTypeUpdateSchema)
+@blp.response(200, PlanTypeSchema)
+def update_plan_type(body: dict[str, Any], plan_type_id: int) -> Any:
+    """Rename a 户型 or set its floor-plan image (upload the image as a photo first, then name its hash)."""
+    plan = db.session.get(PlanType, plan_type_id)
+    if plan is None or not policy.can_see_project(dbs(), current_user(), plan.project_id):
+        abort(404, message="户型不存在 / No such plan type")
+    managed_project(plan.project_id)
+    if body.get("plan_sha256"):
+        photo = db.session.get(Photo, body["plan_sha256"])
+        if photo is None:
+            abort(422, message="请先上传户型图 / Upload the plan image first (PUT /api/photos/<sha256>)")
+        plan.plan_width, plan.plan_height = photo.width, photo.height
+    elif "plan_sha256" in body:
+        plan.plan_width = plan.plan_height = None
+    for key, value in body.items():
+        setattr(plan, key, value)
+    db.session.commit()
+    return plan
 
 
 def unit_payload(unit: Unit) -> dict[str, Any]:

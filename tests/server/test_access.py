@@ -307,3 +307,41 @@ def test_every_other_route_needs_a_login(app, client):
             assert r.status_code == 401, f"{method} {path} answered {r.status_code} without a login"
             checked += 1
     assert checked >= 20
+
+
+def test_manager_sets_the_plan_image_of_a_plan_type(client, world):
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from tests.factories import PlanTypeFactory
+
+    plan = PlanTypeFactory(project_id=world.ids["p1"])
+    db.session.commit()
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(buf, "PNG")
+    data = buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    manager = world.headers["manager"]
+    missing = client.patch(f"/api/plan-types/{plan.id}", json={"plan_sha256": sha}, headers=manager)
+    assert missing.status_code == 422
+    put = client.put(f"/api/photos/{sha}", data=data, headers={**manager, "Content-Type": "image/png"})
+    assert put.status_code in (200, 201), put.get_json()
+    r = client.patch(f"/api/plan-types/{plan.id}", json={"plan_sha256": sha, "name": "A户型"}, headers=manager)
+    assert r.status_code == 200, r.get_json()
+    assert (r.get_json()["plan_width"], r.get_json()["plan_height"]) == (400, 300)
+    # Everyone who sees the project may now load the plan image; others may not.
+    with client.get(f"/api/photos/{sha}?size=thumb", headers=world.headers["owner_a"]) as seen:
+        assert seen.status_code == 200
+    with client.get(f"/api/photos/{sha}?size=thumb", headers=world.headers["other_inspector"]) as hidden:
+        assert hidden.status_code == 404
+    for role in ("inspector", "crew1", "owner_a"):
+        refused = client.patch(f"/api/plan-types/{plan.id}", json={"name": "x"}, headers=world.headers[role])
+        assert refused.status_code == 403
+    assert (
+        client.patch(
+            f"/api/plan-types/{plan.id}", json={"name": "x"}, headers=world.headers["other_inspector"]
+        ).status_code
+        == 404
+    )

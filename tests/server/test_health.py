@@ -21,3 +21,9 @@ def test_unknown_route_is_json_404(client):
     r = client.get("/api/nope")
     assert r.status_code == 404
     assert r.get_json()["message"]
+
+
+def test_request_id_is_echoed_or_made(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc123"}).headers["X-Request-ID"] == "abc123"
+    made = client.get("/healthz").headers["X-Request-ID"]
+    assert len(made) == 32
