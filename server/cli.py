@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask demo load``, ``flask library seed``, ``flask user create-admin``."""
+"""Command-line tasks: ``flask demo load``, ``flask library seed``, ``flask user create-admin``,
+``flask media gc``."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ def register_cli(app: Flask) -> None:
 
         summary = load_demo(dbs())
         db.session.commit()
+        plans = _demo_plan_images(app, summary.project_id)
         click.echo(f"演示项目 / demo project #{summary.project_id}: {summary.units} units, {summary.defects} defects")
+        if plans:
+            click.echo(f"户型图 / floor plans drawn: {plans}")
         click.echo("演示账号 / demo logins (username / password / role):")
         for username, password, role in summary.logins:
             click.echo(f"  {username:<12} {password:<10} {role}")
@@ -50,5 +54,39 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"admin {username} created")
 
-    for group in (demo, library, users):
+    media_group = AppGroup("media", help="Photo storage.")
+
+    @media_group.command("gc")
+    @click.option("--grace-hours", type=float, default=None, help="Keep unreferenced photos this long after upload.")
+    @click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
+    def media_gc(grace_hours: float | None, dry_run: bool) -> None:
+        """Remove photos no defect or floor plan refers to, once the grace period is over."""
+        from datetime import timedelta
+
+        from media.gc import collect
+
+        from .photos import media
+
+        m = media()
+        grace = m.settings.gc_grace if grace_hours is None else timedelta(hours=grace_hours)
+        report = collect(dbs(), m.storage, grace, dry_run=dry_run)
+        db.session.commit()
+        verb = "would remove" if dry_run else "removed"
+        click.echo(
+            f"{verb}: {len(report.photos)} photos, {report.uploads} unfinished uploads, "
+            f"{report.stray_objects} stray blobs ({report.bytes_freed / 1e6:.1f} MB); grace {grace}"
+        )
+
+    for group in (demo, library, users, media_group):
         app.cli.add_command(group)
+
+
+def _demo_plan_images(app: Flask, project_id: int) -> int:
+    """Draw the demo's floor plans and store them as photos (skipped for plans that have one)."""
+    from .demo.plans import attach_plan_images
+    from .photos import media
+
+    m = media()
+    count = attach_plan_images(dbs(), m.storage, m.settings, project_id, app.config.get("MEDIA_FONT"))
+    db.session.commit()
+    return count

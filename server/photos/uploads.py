@@ -6,14 +6,14 @@ import uuid
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from media import uploads
 from media.settings import MediaError
 
 from .. import policy
 from ..accounts.auth import current_user, login_required
-from ..extensions import db
+from ..http import abort, dbs
 from ..models import Photo
 from . import media
 from .schemas import DirectUploadSchema, UploadStartSchema, UploadStateSchema
@@ -35,7 +35,7 @@ def _state(progress: uploads.Progress) -> dict[str, Any]:
 
 def _find(upload_id: uuid.UUID) -> Any:
     try:
-        return uploads.find(db.session, upload_id, current_user().id)
+        return uploads.find(dbs(), upload_id, current_user().id)
     except MediaError as exc:
         fail(exc)
 
@@ -49,15 +49,15 @@ def start_upload(body: dict[str, Any]) -> Any:
     """Start (or find again) a resumable upload; send the bytes with PUT /photos/uploads/<id>."""
     sha = body["sha256"].lower()
     user = current_user()
-    photo = db.session.get(Photo, sha)
-    if photo is not None and policy.can_see_photo(db.session, user, sha):
+    photo = dbs().get(Photo, sha)
+    if photo is not None and policy.can_see_photo(dbs(), user, sha):
         return {"upload_id": None, "offset": photo.size, "size": photo.size, "photo": photo}, 200
     m = media()
     try:
-        upload = uploads.start(db.session, m.settings, user.id, sha, body["size"], body["mime"])
+        upload = uploads.start(dbs(), m.settings, user.id, sha, body["size"], body["mime"])
     except MediaError as exc:
         fail(exc)
-    db.session.commit()
+    dbs().commit()
     return _state(uploads.Progress(upload)), 201
 
 
@@ -84,10 +84,10 @@ def put_chunk(upload_id: uuid.UUID) -> Any:
         abort(400, message="缺少 Upload-Offset 请求头 / The Upload-Offset header is missing or not a number")
     m = media()
     try:
-        progress = uploads.append(db.session, m.storage, m.settings, upload, int(raw), request.stream)
+        progress = uploads.append(dbs(), m.storage, m.settings, upload, int(raw), request.stream)
     except MediaError as exc:
         fail(exc)
-    db.session.commit()
+    dbs().commit()
     return _state(progress)
 
 
@@ -101,11 +101,11 @@ def start_direct(body: dict[str, Any]) -> Any:
     m = media()
     try:
         upload, form = uploads.start_direct(
-            db.session, m.storage, m.settings, current_user().id, body["sha256"].lower(), body["size"], body["mime"]
+            dbs(), m.storage, m.settings, current_user().id, body["sha256"].lower(), body["size"], body["mime"]
         )
     except MediaError as exc:
         fail(exc)
-    db.session.commit()
+    dbs().commit()
     return {"upload_id": upload.id, "url": form.url, "fields": form.fields, "expires_at": form.expires_at}
 
 
@@ -117,8 +117,8 @@ def confirm_direct(upload_id: uuid.UUID) -> Any:
     upload = _find(upload_id)
     m = media()
     try:
-        progress = uploads.confirm_direct(db.session, m.storage, m.settings, upload)
+        progress = uploads.confirm_direct(dbs(), m.storage, m.settings, upload)
     except MediaError as exc:
         fail(exc)
-    db.session.commit()
+    dbs().commit()
     return _state(progress)

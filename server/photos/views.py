@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from flask import Response, current_app, request, send_file, url_for
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from media import annotate
 from media.ingest import check_sha256, ingest, spool, too_large
@@ -21,7 +21,7 @@ from media.storage import BlobNotFound, LocalStorage, photo_key
 
 from .. import policy
 from ..accounts.auth import current_user, login_required
-from ..extensions import db
+from ..http import abort, dbs
 from ..models import Photo, PhotoAnnotation, utcnow
 from . import media
 from .schemas import AnnotationSchema, PhotoSchema, PhotoUrlSchema, SignedQuerySchema, SizeQuerySchema
@@ -37,7 +37,7 @@ RAW_BODY = {
 
 
 def fail(exc: MediaError) -> NoReturn:
-    db.session.commit()  # keep the clean-up a failed upload did (removed sessions), nothing else is pending
+    dbs().commit()  # keep the clean-up a failed upload did (removed sessions), nothing else is pending
     abort(exc.status, message=exc.message)
 
 
@@ -46,8 +46,8 @@ def _visible_photo(sha256: str) -> Photo:
         sha256 = check_sha256(sha256)
     except MediaError:
         abort(404, message=NOT_FOUND)
-    photo = db.session.get(Photo, sha256)
-    if photo is None or not policy.can_see_photo(db.session, current_user(), sha256):
+    photo = dbs().get(Photo, sha256)
+    if photo is None or not policy.can_see_photo(dbs(), current_user(), sha256):
         abort(404, message=NOT_FOUND)
     return photo
 
@@ -96,10 +96,10 @@ def put_photo(sha256: str) -> Any:
         with spool(request.stream, m.settings) as spooled:
             if spooled.size == 0:
                 raise MediaError(400, "请求中没有照片内容 / The request has no photo bytes")
-            photo, created = ingest(db.session, m.storage, m.settings, spooled, sha256, user.id)
+            photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id)
     except MediaError as exc:
         fail(exc)
-    db.session.commit()
+    dbs().commit()
     return photo, 201 if created else 200
 
 
@@ -144,7 +144,7 @@ def signed_photo(query: dict[str, Any], sha256: str) -> Any:
     secret = current_app.config["SECRET_KEY"]
     if not verify(secret, sha256.lower(), query["size"], query["expires"], query["sig"]):
         abort(404, message="链接无效或已过期 / The link is invalid or has expired")
-    photo = db.session.get(Photo, sha256.lower())
+    photo = dbs().get(Photo, sha256.lower())
     if photo is None:
         abort(404, message=NOT_FOUND)
     return _send(photo, query["size"])
@@ -156,7 +156,7 @@ def signed_photo(query: dict[str, Any], sha256: str) -> Any:
 def get_annotations(sha256: str) -> Any:
     """The mark-up drawn over a photo (empty if none)."""
     photo = _visible_photo(sha256)
-    found = db.session.get(PhotoAnnotation, photo.sha256)
+    found = dbs().get(PhotoAnnotation, photo.sha256)
     return found or {"shapes": [], "updated_at": None, "updated_by_id": None}
 
 
@@ -167,14 +167,14 @@ def get_annotations(sha256: str) -> Any:
 def put_annotations(body: dict[str, Any], sha256: str) -> Any:
     """Replace the mark-up of a photo; the photo itself is not changed."""
     photo = _visible_photo(sha256)
-    found = db.session.get(PhotoAnnotation, photo.sha256)
+    found = dbs().get(PhotoAnnotation, photo.sha256)
     if found is None:
         found = PhotoAnnotation(sha256=photo.sha256)
-        db.session.add(found)
+        dbs().add(found)
     found.shapes = body["shapes"]
     found.updated_by_id = current_user().id
     found.updated_at = utcnow()
-    db.session.commit()
+    dbs().commit()
     return found
 
 
@@ -184,7 +184,7 @@ def annotated(sha256: str) -> Any:
     """The display-size photo with its mark-up drawn in, as a JPEG (for reports)."""
     photo = _visible_photo(sha256)
     m = media()
-    found = db.session.get(PhotoAnnotation, photo.sha256)
+    found = dbs().get(PhotoAnnotation, photo.sha256)
     try:
         with m.storage.open(photo_key(photo.sha256, "display")) as fh:
             source = fh.read()

@@ -94,10 +94,10 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def put(client: FlaskClient, headers: dict[str, str], data: bytes, digest: str | None = None, mime: str = "image/jpeg") -> Any:
-    return client.put(
-        f"/api/photos/{digest or sha(data)}", data=data, headers={**headers, "Content-Type": mime}
-    )
+def put(
+    client: FlaskClient, headers: dict[str, str], data: bytes, digest: str | None = None, mime: str = "image/jpeg"
+) -> Any:
+    return client.put(f"/api/photos/{digest or sha(data)}", data=data, headers={**headers, "Content-Type": mime})
 
 
 class Scene:

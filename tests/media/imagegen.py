@@ -12,7 +12,8 @@ GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 
 
 def photo(width: int = 640, height: int = 480, seed: int = 0) -> Image.Image:
-    """Noise over gradients and a few shapes: compresses like a real photo, not like a flat colour."""
+    """Noise over gradients and a few shapes: compresses like a real photo, not like a flat colour.
+    The noise is random, so every call gives different bytes (and a different hash)."""
     noise = [Image.effect_noise((width, height), 40 + seed % 7 + i * 3) for i in range(3)]
     grad = Image.linear_gradient("L").resize((width, height))
     radial = Image.radial_gradient("L").resize((width, height))

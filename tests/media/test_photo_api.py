@@ -52,7 +52,9 @@ def test_upload_is_idempotent_and_stored_once(client: FlaskClient, auth: Any, sc
         assert fh.read() == data  # the original is kept untouched
 
 
-def test_hash_mismatch_leaves_nothing(client: FlaskClient, auth: Any, app: Flask, scene: Scene, storage: Storage) -> None:
+def test_hash_mismatch_leaves_nothing(
+    client: FlaskClient, auth: Any, app: Flask, scene: Scene, storage: Storage
+) -> None:
     data = g.jpeg()
     with put(client, auth.headers(scene.inspector), data, digest=sha(data + b"x")) as r:
         assert r.status_code == 422 and "SHA-256" in r.json["message"]
@@ -210,7 +212,9 @@ def test_outsider_gets_404_by_hash_and_by_url(client: FlaskClient, auth: Any, sc
     with client.get(f"/api/photos/{'0' * 64}", headers=auth.headers(scene.inspector)) as r:
         assert r.status_code == 404  # unknown and invisible look the same
     # A signed URL made for an insider cannot be bent to another photo or size.
-    with client.get(f"/api/photos/{digest}/url", query_string={"size": "thumb"}, headers=auth.headers(scene.manager)) as r:
+    with client.get(
+        f"/api/photos/{digest}/url", query_string={"size": "thumb"}, headers=auth.headers(scene.manager)
+    ) as r:
         url = r.json["url"]
     if media_backend == "local":
         with client.get(url.replace("size=thumb", "size=original")) as r:
