@@ -1,0 +1,200 @@
+"""Photo pipeline speed: derivative generation and upload throughput. Prints each figure and its ratio.
+
+    python bench/media_bench.py [--runs 7] [--photos 24]
+
+1. Derivatives of a 12-megapixel camera JPEG (4000×3000, quality 90, noise and gradients like a real
+   scene): the pipeline (``media.images.process``: one reduced-size decode with ``Image.draft``, display
+   and thumbnail, metadata-stripped original) against plain Pillow (full decode, then a LANCZOS resize to
+   each size, the same encoder settings). Median of N runs each, interleaved. Target: ≥ 4×.
+2. Upload throughput over loopback HTTP (the Flask app on a threaded werkzeug server, SQLite): PUT
+   /api/photos/<sha256> of distinct camera photos, for local disk and for S3 (moto in server mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from media.images import process  # noqa: E402
+from media.settings import MediaSettings  # noqa: E402
+
+
+def camera_jpeg(width: int, height: int, exif: bytes | None = None) -> bytes:
+    """Soft detail (upscaled noise), sensor grain (fine noise) and gradients, saved like a camera would."""
+    channels = []
+    for i in range(3):
+        coarse = Image.effect_noise((width // 8, height // 8), 60).resize((width, height), Image.Resampling.BICUBIC)
+        fine = Image.effect_noise((width, height), 18 + i)
+        grad = Image.linear_gradient("L")
+        if i == 1:
+            grad = grad.transpose(Image.Transpose.ROTATE_90)
+        grad = grad.resize((width, height))
+        channels.append(Image.blend(Image.blend(coarse, grad, 0.5), fine, 0.35))
+    buf = io.BytesIO()
+    Image.merge("RGB", channels).save(buf, "JPEG", quality=90, **({"exif": exif} if exif else {}))
+    return buf.getvalue()
+
+
+def plain_pillow(path: str, settings: MediaSettings) -> None:
+    """What the code would do without the pipeline's tricks: decode everything, then resize."""
+    with Image.open(path) as img:
+        img.load()
+        for px, quality in ((settings.display_px, 84), (settings.thumb_px, 78)):
+            scale = px / max(img.size)
+            out = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
+            out.save(io.BytesIO(), "JPEG", quality=quality)
+
+
+def median_ms(fn: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bench_derivatives(runs: int) -> None:
+    settings = MediaSettings()
+    data = camera_jpeg(4000, 3000)
+    with tempfile.NamedTemporaryFile(suffix=".jpg", delete=False) as fh:
+        fh.write(data)
+        path = fh.name
+    try:
+        process(path, settings)  # warm up both paths once
+        plain_pillow(path, settings)
+        ours, base = [], []
+        for _ in range(runs):  # interleaved, so background load hits both alike
+            ours.append(median_ms(lambda: process(path, settings), 1))
+            base.append(median_ms(lambda: plain_pillow(path, settings), 1))
+    finally:
+        os.unlink(path)
+    o, b = statistics.median(ours), statistics.median(base)
+    print(f"derivatives, 12 MP JPEG ({len(data) / 1e6:.1f} MB), median of {runs}:")
+    print(f"  pipeline (draft decode + display + thumb + stripped original): {o:7.1f} ms")
+    print(f"  plain Pillow (full decode, LANCZOS resize to each size):      {b:7.1f} ms")
+    print(f"  ratio: {b / o:.2f}x faster (target >= 4x)")
+
+
+def serve(app: Any) -> tuple[Any, threading.Thread, str]:
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread, f"http://127.0.0.1:{server.server_port}"
+
+
+def bench_uploads(photos: list[bytes], backend: str, s3_endpoint: str | None) -> None:
+    import requests
+
+    from server.accounts.service import issue_token
+    from server.app import create_app
+    from server.extensions import db
+    from server.models import Base, User
+
+    tmp = tempfile.mkdtemp(prefix="media-bench-")
+    config: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+        "MEDIA_ROOT": f"{tmp}/media",
+        "MEDIA_BACKEND": backend,
+    }
+    if backend == "s3":
+        import boto3
+
+        bucket = f"bench-{os.getpid()}"
+        boto3.client(
+            "s3",
+            endpoint_url=s3_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+        ).create_bucket(Bucket=bucket)
+        config.update(
+            S3_ENDPOINT_URL=s3_endpoint,
+            S3_BUCKET=bucket,
+            S3_ACCESS_KEY_ID="bench",
+            S3_SECRET_ACCESS_KEY="bench",
+        )
+    app = create_app(config)
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+        user = User(username="bench", display_name="bench", role="inspector")
+        db.session.add(user)
+        db.session.commit()
+        token = issue_token(db.session, user, timedelta(hours=1), device="bench").token
+        db.session.commit()
+    server, thread, url = serve(app)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"}
+    total = sum(len(p) for p in photos)
+    try:
+        with requests.Session() as http:
+            start = time.perf_counter()
+            for data in photos:
+                digest = hashlib.sha256(data).hexdigest()
+                with http.put(f"{url}/api/photos/{digest}", data=data, headers=headers, timeout=120) as r:
+                    assert r.status_code == 201, r.text
+            new = time.perf_counter() - start
+            start = time.perf_counter()
+            for data in photos:  # retries of photos already stored: hash check only
+                digest = hashlib.sha256(data).hexdigest()
+                with http.put(f"{url}/api/photos/{digest}", data=data, headers=headers, timeout=120) as r:
+                    assert r.status_code == 200, r.text
+            again = time.perf_counter() - start
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    n = len(photos)
+    print(f"uploads to {backend} over loopback HTTP, {n} photos, {total / n / 1e6:.2f} MB each:")
+    print(f"  new photos:     {n / new:6.2f} photos/s  {total / new / 1e6:6.2f} MB/s")
+    print(f"  retried photos: {n / again:6.2f} photos/s  {total / again / 1e6:6.2f} MB/s (already stored)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--photos", type=int, default=24)
+    parser.add_argument("--skip-uploads", action="store_true")
+    args = parser.parse_args()
+    logging.disable(logging.INFO)  # no per-request log lines in the figures
+    bench_derivatives(args.runs)
+    if args.skip_uploads:
+        return
+    # Phone photos as the PWA sends them: 12 MP from the camera is resized on the device to ~3 MP.
+    photos = [camera_jpeg(2048, 1536) for _ in range(args.photos)]
+    bench_uploads(photos, "local", None)
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    with tempfile.TemporaryDirectory():
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        moto.start()
+        try:
+            bench_uploads(photos, "s3", f"http://127.0.0.1:{port}")
+        finally:
+            moto.stop()
+
+
+if __name__ == "__main__":
+    main()
