@@ -22,4 +22,4 @@ def init_app(app: Flask) -> None:
 
 
 def media() -> Media:
-    return current_app.extensions["media"]  # type: ignore[no-any-return]
+    return current_app.extensions["media"]
