@@ -14,8 +14,7 @@ bp = Blueprint("web", __name__)
 DEFAULT_DIST = Path(__file__).resolve().parent.parent / "pwa" / "dist"
 NO_CACHE = ("index.html", "sw.js", "manifest.webmanifest", "version.json")
 BUILD_HINT = (
-    "前端尚未构建 / The PWA is not built yet. Build it with: cd pwa && npm ci && npm run build "
-    "(then reload this page)."
+    "前端尚未构建 / The PWA is not built yet. Build it with: cd pwa && npm ci && npm run build (then reload this page)."
 )
 
 

@@ -1,6 +1,7 @@
 /** What the inspector does, as outbox entries: saved on the device at once, synced when possible. */
 import { getMeta, setMeta } from '../store/db.js';
-import { record } from '../store/outbox.js';
+import { discard, record, retry } from '../store/outbox.js';
+import { discardPhoto, retryPhoto } from '../store/photos.js';
 import { emit } from './bus.js';
 import { currentInspection, refs } from './refs.js';
 
@@ -83,4 +84,28 @@ export async function saveAnnotations(sha256, shapes) {
   await setMeta(`ann:${sha256}`, { shapes, dirty: true, at: new Date().toISOString() });
   emit('data');
   syncSoon();
+}
+
+/** Send a refused change again (it gets a new sequence number) and sync now. */
+export async function retryMutation(seq) {
+  await retry(seq);
+  emit('data');
+  syncSoon();
+}
+
+/** Give up a refused change: the device shows the server's copy again. */
+export async function discardMutation(seq) {
+  await discard(seq);
+  emit('data');
+}
+
+export async function retryUpload(sha256) {
+  await retryPhoto(sha256);
+  emit('data');
+  syncSoon();
+}
+
+export async function discardUpload(sha256) {
+  await discardPhoto(sha256);
+  emit('data');
 }

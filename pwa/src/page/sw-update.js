@@ -6,11 +6,13 @@
  */
 let registration = null;
 let reloading = false;
+let switching = false; // set when this page asked the waiting version to take over
 
 export async function registerServiceWorker({ onUpdateWaiting }) {
   if (!('serviceWorker' in navigator)) return null;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
+    // The first install also changes the controller (clients.claim): no reload for that one.
+    if (reloading || !switching) return;
     reloading = true;
     location.reload();
   });
@@ -36,5 +38,7 @@ export function checkForUpdate() {
 
 /** Switch to the waiting version; call only with nothing unsynced. */
 export function activateWaiting() {
-  registration?.waiting?.postMessage({ type: 'SKIP_WAITING' });
+  if (!registration?.waiting) return;
+  switching = true;
+  registration.waiting.postMessage({ type: 'SKIP_WAITING' });
 }

@@ -1,13 +1,13 @@
 /** One defect: its fields, photos (add, remove, mark up), status actions, comments, conflicts, sync errors. */
 import { useEffect, useState } from 'preact/hooks';
 import { nameOf, t } from '../i18n/index.js';
-import { addComment, addPhotos, changeStatus, removePhoto } from '../page/actions.js';
-import { emit, on } from '../page/bus.js';
+import { addComment, addPhotos, changeStatus, discardMutation, removePhoto, retryMutation } from '../page/actions.js';
+import { on } from '../page/bus.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { actionsFrom } from '../store/apply.js';
 import { commentsOf, conflictsOf, getDefect } from '../store/defects.js';
-import { allMutations, discard, retry } from '../store/outbox.js';
+import { allMutations } from '../store/outbox.js';
 import { Conflicts } from './Conflicts.jsx';
 import { SyncMark } from './DefectList.jsx';
 import { Photo } from './Photo.jsx';
@@ -65,7 +65,7 @@ function StatusAction({ defect, action, onDone }) {
   );
 }
 
-export function DefectDetail({ params }) {
+export function DefectDetail({ app, params }) {
   const id = params[0];
   const [state, setState] = useState(null);
   const load = async () => {
@@ -99,10 +99,10 @@ export function DefectDetail({ params }) {
           <span>
             {t(`m_${m.name.split('.')[1]}`)} · {t('rejected')}: <span class="reason">{m.message}</span>
           </span>
-          <button class="secondary" onClick={async () => (await retry(m.seq), emit('data'))}>
+          <button class="secondary" onClick={() => retryMutation(m.seq)}>
             {t('retry')}
           </button>
-          <button class="secondary" onClick={async () => (await discard(m.seq), emit('data'))}>
+          <button class="secondary" onClick={() => discardMutation(m.seq)}>
             {t('discard')}
           </button>
         </div>
@@ -175,7 +175,7 @@ export function DefectDetail({ params }) {
         <button class="secondary big" data-action="edit" onClick={() => go(`/d/${d.id}/edit`)}>
           {t('edit_defect')}
         </button>
-        {actionsFrom(d.status).map((a) => (
+        {actionsFrom(d.status, app.session?.user?.role).map((a) => (
           <StatusAction key={a} defect={d} action={a} onDone={load} />
         ))}
       </footer>

@@ -1,12 +1,13 @@
 /** Everything waiting to sync, item by item: the server's reason for each refusal, with retry and discard. */
 import { useEffect, useState } from 'preact/hooks';
 import { nameOf, t } from '../i18n/index.js';
-import { emit, on } from '../page/bus.js';
+import { discardMutation, discardUpload, retryMutation, retryUpload } from '../page/actions.js';
+import { on } from '../page/bus.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getDefect } from '../store/defects.js';
-import { allMutations, discard, retry } from '../store/outbox.js';
-import { discardPhoto, queuedPhotos, retryPhoto } from '../store/photos.js';
+import { allMutations } from '../store/outbox.js';
+import { queuedPhotos } from '../store/photos.js';
 import { useSyncState } from './SyncBar.jsx';
 
 export function SyncPanel({ app }) {
@@ -23,11 +24,6 @@ export function SyncPanel({ app }) {
     load();
     return on('data', load);
   }, []);
-  const act = (fn) => async () => {
-    await fn();
-    emit('data');
-    app.driver?.trigger('manual');
-  };
   return (
     <section class="sync-panel">
       <h2>{t('sync')}</h2>
@@ -53,10 +49,10 @@ export function SyncPanel({ app }) {
                   <span class="error reason">
                     {t('rejected')}: {m.message}
                   </span>
-                  <button class="secondary" onClick={act(() => retry(m.seq))}>
+                  <button class="secondary" onClick={() => retryMutation(m.seq)}>
                     {t('retry')}
                   </button>
-                  <button class="secondary" onClick={act(() => discard(m.seq))}>
+                  <button class="secondary" onClick={() => discardMutation(m.seq)}>
                     {t('discard')}
                   </button>
                 </>
@@ -78,10 +74,10 @@ export function SyncPanel({ app }) {
             {p.state === 'error' ? (
               <>
                 <span class="error reason">{p.message}</span>
-                <button class="secondary" onClick={act(() => retryPhoto(p.sha256))}>
+                <button class="secondary" onClick={() => retryUpload(p.sha256)}>
                   {t('retry')}
                 </button>
-                <button class="secondary" onClick={act(() => discardPhoto(p.sha256))}>
+                <button class="secondary" onClick={() => discardUpload(p.sha256)}>
                   {t('discard')}
                 </button>
               </>

@@ -6,19 +6,25 @@
 
 export const STATUSES = ['open', 'assigned', 'fixed', 'closed', 'visited', 'void'];
 
-/** action → {from: allowed statuses, to} (the loop in the wire contract). */
+const STAFF = ['admin', 'manager', 'inspector'];
+const MANAGERS = ['admin', 'manager'];
+
+/** action → {from: allowed statuses, to, roles} (the loop in the wire contract; the server decides). */
 export const TRANSITIONS = {
-  assign: { from: ['open'], to: 'assigned' },
-  fix: { from: ['assigned'], to: 'fixed' },
-  pass: { from: ['fixed'], to: 'closed' },
-  fail: { from: ['fixed'], to: 'assigned' },
-  reopen: { from: ['closed', 'visited'], to: 'assigned' },
-  void: { from: ['open', 'assigned'], to: 'void' },
-  visit: { from: ['closed'], to: 'visited' },
+  assign: { from: ['open', 'assigned'], to: 'assigned', roles: STAFF },
+  fix: { from: ['assigned'], to: 'fixed', roles: [...STAFF, 'crew'] },
+  pass: { from: ['fixed'], to: 'closed', roles: STAFF },
+  fail: { from: ['fixed'], to: 'assigned', roles: STAFF },
+  reopen: { from: ['closed', 'visited'], to: 'assigned', roles: MANAGERS },
+  void: { from: ['open', 'assigned'], to: 'void', roles: MANAGERS },
+  visit: { from: ['closed'], to: 'visited', roles: MANAGERS },
 };
 
-export function actionsFrom(status) {
-  return Object.keys(TRANSITIONS).filter((a) => TRANSITIONS[a].from.includes(status));
+/** The actions offered on a defect in `status` to someone with `role` (all roles when not given). */
+export function actionsFrom(status, role) {
+  return Object.keys(TRANSITIONS).filter(
+    (a) => TRANSITIONS[a].from.includes(status) && (!role || TRANSITIONS[a].roles.includes(role)),
+  );
 }
 
 export const UPDATABLE = ['description', 'room_id', 'pin_x', 'pin_y', 'severity', 'type_id', 'due_date'];

@@ -1,0 +1,88 @@
+"""What a person does in the PWA, as Playwright steps shared by the e2e tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEMO_PROJECT = 1
+SYNCED = "[data-sync-state=ok][data-pending-records='0'][data-pending-photos='0'][data-errors='0']"
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo1234")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-project]")
+
+
+def download(page: Any, project_id: int = DEMO_PROJECT) -> None:
+    card = page.locator(f"[data-project='{project_id}']")
+    card.locator("button.secondary").click()
+    card.locator("[data-ready=offline]").wait_for(timeout=60_000)
+
+
+def wait_for_service_worker(page: Any) -> None:
+    """The app shell is precached and this page is controlled: it will open with no network."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+
+def open_unit(page: Any, base: str, unit_id: int) -> None:
+    page.goto(f"{base}/#/u/{unit_id}")
+    page.wait_for_selector("[data-ready=unit]")
+
+
+def tap_plan(page: Any, x: float, y: float) -> None:
+    box = page.locator(".unit svg.plan").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+    page.wait_for_selector(".defect-form")
+
+
+def log_defect(page: Any, x: float, y: float, search: str, type_code: str, description: str, photo: Any = None) -> None:
+    """Tap the plan, find the type by search, write the description, take a photo, save."""
+    tap_plan(page, x, y)
+    page.fill("input[name=type-search]", search)
+    page.click(f"[data-type='{type_code}']")
+    page.fill("textarea[name=description]", description)
+    if photo is not None:
+        page.set_input_files("input[name=photo]", str(photo))
+        page.wait_for_selector("[data-prepared]", timeout=30_000)
+    page.click("[data-action=save]")
+    page.wait_for_selector("[data-ready=unit]")
+
+
+def wait_synced(page: Any, timeout: float = 60_000) -> None:
+    page.wait_for_selector(SYNCED, timeout=timeout)
+
+
+def sync_now(page: Any, base: str) -> None:
+    page.goto(f"{base}/#/sync")
+    page.click("[data-action=sync-now]")
+
+
+def counts(page: Any) -> dict[str, int]:
+    bar = page.locator("[data-sync-state]")
+    return {
+        "records": int(bar.get_attribute("data-pending-records")),
+        "photos": int(bar.get_attribute("data-pending-photos")),
+        "errors": int(bar.get_attribute("data-errors")),
+    }
+
+
+READ_STORE = """([store, key]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('yanshou');
+  open.onsuccess = () => {
+    const db = open.result;
+    const tx = db.transaction(store);
+    const req = key === null ? tx.objectStore(store).getAll() : tx.objectStore(store).get(key);
+    req.onsuccess = () => { resolve(req.result ?? null); db.close(); };
+    req.onerror = () => reject(req.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
+def local(page: Any, store: str, key: Any = None) -> Any:
+    """Read the PWA's IndexedDB: one record, or all of a store when key is None."""
+    return page.evaluate(READ_STORE, [store, key])
