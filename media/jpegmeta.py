@@ -8,6 +8,7 @@ fresh EXIF block holding only the orientation, so the image still displays the r
 
 from __future__ import annotations
 
+import re
 import struct
 
 from PIL import Image
@@ -15,6 +16,8 @@ from PIL import Image
 SOI, EOI, SOS = 0xD8, 0xD9, 0xDA
 APP0, APP1, APP2, APP14 = 0xE0, 0xE1, 0xE2, 0xEE
 STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0-7 carry no length
+# In entropy-coded data a marker is 0xFF followed by anything but a stuffed 0x00, a restart or more fill.
+SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 
 class NotAJpeg(ValueError):
@@ -78,16 +81,10 @@ def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
         pos = end
         if marker == SOS:
             # Entropy-coded data: runs until a marker that is neither a stuffed 0xFF00 nor a restart.
-            scan = pos
-            while True:
-                scan = data.find(b"\xff", scan)
-                if scan < 0 or scan + 1 >= n:
-                    raise NotAJpeg("scan data runs past the end")
-                nxt = data[scan + 1]
-                if nxt == 0x00 or 0xD0 <= nxt <= 0xD7 or nxt == 0xFF:
-                    scan += 1 if nxt == 0xFF else 2
-                    continue
-                break
+            found = SCAN_END.search(data, pos)
+            if found is None:
+                raise NotAJpeg("scan data runs past the end")
+            scan = found.start()
             out.extend(data[pos:scan])
             pos = scan
     raise NotAJpeg("no EOI marker")
