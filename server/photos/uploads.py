@@ -41,10 +41,10 @@ def _find(upload_id: uuid.UUID) -> Any:
 
 
 @blp.route("/photos/uploads", methods=["POST"])
+@login_required()
 @blp.arguments(UploadStartSchema)
 @blp.response(201, UploadStateSchema)
 @blp.alt_response(200, schema=UploadStateSchema, description="The photo is already stored and visible to you")
-@login_required()
 def start_upload(body: dict[str, Any]) -> Any:
     """Start (or find again) a resumable upload; send the bytes with PUT /photos/uploads/<id>."""
     sha = body["sha256"].lower()
@@ -62,20 +62,20 @@ def start_upload(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/photos/uploads/<uuid:upload_id>", methods=["GET"])
-@blp.response(200, UploadStateSchema)
 @login_required()
+@blp.response(200, UploadStateSchema)
 def upload_state(upload_id: uuid.UUID) -> Any:
     """How far an upload got: continue from ``offset``."""
     return _state(uploads.Progress(_find(upload_id)))
 
 
 @blp.route("/photos/uploads/<uuid:upload_id>", methods=["PUT"])
+@login_required()
 @blp.doc(
     requestBody=RAW_BODY,
     parameters=[{"in": "header", "name": "Upload-Offset", "required": True, "schema": {"type": "integer"}}],
 )
 @blp.response(200, UploadStateSchema)
-@login_required()
 def put_chunk(upload_id: uuid.UUID) -> Any:
     """Append a chunk at ``Upload-Offset``; the last chunk completes the upload and returns the photo."""
     upload = _find(upload_id)
@@ -92,9 +92,9 @@ def put_chunk(upload_id: uuid.UUID) -> Any:
 
 
 @blp.route("/photos/direct-uploads", methods=["POST"])
+@login_required()
 @blp.arguments(UploadStartSchema)
 @blp.response(201, DirectUploadSchema)
-@login_required()
 def start_direct(body: dict[str, Any]) -> Any:
     """S3 only: a presigned POST form for uploading straight to the bucket (exactly ``size`` bytes).
     Then call ``/photos/direct-uploads/<id>/confirm``."""
@@ -110,8 +110,8 @@ def start_direct(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/photos/direct-uploads/<uuid:upload_id>/confirm", methods=["POST"])
-@blp.response(200, UploadStateSchema)
 @login_required()
+@blp.response(200, UploadStateSchema)
 def confirm_direct(upload_id: uuid.UUID) -> Any:
     """Check the object the browser uploaded (size, hash, content) and store it as a photo."""
     upload = _find(upload_id)

@@ -78,10 +78,10 @@ def _send(photo: Photo, size: str) -> Response:
 
 
 @blp.route("/photos/<sha256>", methods=["PUT"])
+@login_required()
 @blp.doc(requestBody=RAW_BODY)
 @blp.response(201, PhotoSchema, description="Stored now")
 @blp.alt_response(200, schema=PhotoSchema, description="Already stored (the upload was a retry)")
-@login_required()
 def put_photo(sha256: str) -> Any:
     """Upload a photo whose SHA-256 is in the URL; idempotent, the server checks the hash and the content."""
     try:
@@ -104,25 +104,25 @@ def put_photo(sha256: str) -> Any:
 
 
 @blp.route("/photos/<sha256>")
-@blp.arguments(SizeQuerySchema, location="query")
 @login_required()
+@blp.arguments(SizeQuerySchema, location="query")
 def get_photo(query: dict[str, Any], sha256: str) -> Any:
     """The photo's bytes: ``thumb`` (~320 px), ``display`` (~1600 px) or ``original`` (metadata removed)."""
     return _send(_visible_photo(sha256), query["size"])
 
 
 @blp.route("/photos/<sha256>/info")
-@blp.response(200, PhotoSchema)
 @login_required()
+@blp.response(200, PhotoSchema)
 def photo_info(sha256: str) -> Any:
     """Size, type and capture time of a photo."""
     return _visible_photo(sha256)
 
 
 @blp.route("/photos/<sha256>/url")
+@login_required()
 @blp.arguments(SizeQuerySchema, location="query")
 @blp.response(200, PhotoUrlSchema)
-@login_required()
 def photo_url(query: dict[str, Any], sha256: str) -> Any:
     """A short-lived URL for ``<img src>``: a presigned S3 URL, or a server URL with an HMAC signature."""
     photo = _visible_photo(sha256)
@@ -151,8 +151,8 @@ def signed_photo(query: dict[str, Any], sha256: str) -> Any:
 
 
 @blp.route("/photos/<sha256>/annotations", methods=["GET"])
-@blp.response(200, AnnotationSchema)
 @login_required()
+@blp.response(200, AnnotationSchema)
 def get_annotations(sha256: str) -> Any:
     """The mark-up drawn over a photo (empty if none)."""
     photo = _visible_photo(sha256)
@@ -161,9 +161,9 @@ def get_annotations(sha256: str) -> Any:
 
 
 @blp.route("/photos/<sha256>/annotations", methods=["PUT"])
+@login_required(*ANNOTATING_ROLES)
 @blp.arguments(AnnotationSchema)
 @blp.response(200, AnnotationSchema)
-@login_required(*ANNOTATING_ROLES)
 def put_annotations(body: dict[str, Any], sha256: str) -> Any:
     """Replace the mark-up of a photo; the photo itself is not changed."""
     photo = _visible_photo(sha256)
