@@ -40,12 +40,12 @@ def _json(data: Any, status: int = 200) -> Response:
 
 
 @blp.route("/push", methods=["POST"])
+@login_required()
 @blp.arguments(PushSchema)
 @blp.response(200, PushResultSchema)
 @blp.alt_response(409, description="A sequence number from the future; the body has expected_seq")
 @blp.alt_response(403, description="The device id belongs to another user")
 @blp.alt_response(413, description="More than 500 mutations")
-@login_required()
 def push(body: dict[str, Any]) -> Any:
     """Apply a device's mutations exactly once; one result per mutation, in the same order."""
     try:
@@ -58,9 +58,9 @@ def push(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/pull")
+@login_required()
 @blp.arguments(PullQuerySchema, location="query")
 @blp.response(200, PullResultSchema)
-@login_required()
 def pull(query: dict[str, Any]) -> Any:
     """Changes after the cursor within the caller's scope, gzip-compressed when accepted."""
     try:
@@ -72,9 +72,9 @@ def pull(query: dict[str, Any]) -> Any:
 
 
 @blp.route("/conflicts")
+@login_required()
 @blp.arguments(ConflictQuerySchema, location="query")
 @blp.response(200, ConflictSchema(many=True))
-@login_required()
 def list_conflicts(query: dict[str, Any]) -> Any:
     """Conflicts on defects the caller may see (open ones by default)."""
     state = None if query["status"] == "all" else query["status"]
@@ -84,9 +84,9 @@ def list_conflicts(query: dict[str, Any]) -> Any:
 
 
 @blp.route("/conflicts/<int:conflict_id>/resolve", methods=["POST"])
+@login_required()
 @blp.arguments(ResolveSchema)
 @blp.response(200, ConflictSchema)
-@login_required()
 def resolve_conflict(body: dict[str, Any], conflict_id: int) -> Any:
     """Keep the server's state ("ours") or apply the device's change now ("theirs")."""
     try:
