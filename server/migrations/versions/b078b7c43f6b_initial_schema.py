@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4b284413fd7a
+Revision ID: b078b7c43f6b
 Revises: 
-Create Date: 2026-11-23 11:14:20.120380
+Create Date: 2026-11-23 11:48:31.378474
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import server.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '4b284413fd7a'
+revision = 'b078b7c43f6b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -58,6 +58,28 @@ def upgrade():
     sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_projects')),
     sa.UniqueConstraint('code', name=op.f('uq_projects_code'))
+    )
+    op.create_table('sync_changes',
+    sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('entity_id', sa.String(length=64), nullable=False),
+    sa.Column('defect_id', sa.Uuid(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('contractor_id', sa.Integer(), nullable=True),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('inspection_id', sa.Uuid(), nullable=True),
+    sa.Column('at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_sync_changes'))
+    )
+    with op.batch_alter_table('sync_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_changes_defect_id'), ['defect_id'], unique=False)
+        batch_op.create_index('ix_sync_changes_project_seq', ['project_id', 'seq'], unique=False)
+
+    op.create_table('sync_counters',
+    sa.Column('name', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_sync_counters'))
     )
     op.create_table('buildings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -169,6 +191,42 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
+    op.create_table('photo_uploads',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('mime', sa.String(length=40), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('offset', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_photo_uploads_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_photo_uploads'))
+    )
+    with op.batch_alter_table('photo_uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photo_uploads_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_uploads_updated_at'), ['updated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_uploads_user_id'), ['user_id'], unique=False)
+
+    op.create_table('photos',
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('mime', sa.String(length=20), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('derivative_mime', sa.String(length=20), nullable=False),
+    sa.Column('clean_mime', sa.String(length=20), nullable=False),
+    sa.Column('taken_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_photos_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('sha256', name=op.f('pk_photos'))
+    )
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photos_last_seen_at'), ['last_seen_at'], unique=False)
+
     op.create_table('rooms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_type_id', sa.Integer(), nullable=False),
@@ -185,6 +243,18 @@ def upgrade():
     )
     with op.batch_alter_table('rooms', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rooms_plan_type_id'), ['plan_type_id'], unique=False)
+
+    op.create_table('sync_devices',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('last_seq', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_push_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_devices_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_devices'))
+    )
+    with op.batch_alter_table('sync_devices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_devices_user_id'), ['user_id'], unique=False)
 
     op.create_table('units',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -274,6 +344,57 @@ def upgrade():
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitations_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('photo_annotations',
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('shapes', sa.JSON(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sha256'], ['photos.sha256'], name=op.f('fk_photo_annotations_sha256_photos'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_photo_annotations_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('sha256', name=op.f('pk_photo_annotations'))
+    )
+    op.create_table('photo_upload_chunks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('upload_id', sa.Uuid(), nullable=False),
+    sa.Column('offset', sa.BigInteger(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['upload_id'], ['photo_uploads.id'], name=op.f('fk_photo_upload_chunks_upload_id_photo_uploads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_photo_upload_chunks')),
+    sa.UniqueConstraint('upload_id', 'offset', name=op.f('uq_photo_upload_chunks_upload_id'))
+    )
+    with op.batch_alter_table('photo_upload_chunks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photo_upload_chunks_upload_id'), ['upload_id'], unique=False)
+
+    op.create_table('photo_uploaders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sha256'], ['photos.sha256'], name=op.f('fk_photo_uploaders_sha256_photos'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_photo_uploaders_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_photo_uploaders')),
+    sa.UniqueConstraint('sha256', 'user_id', name=op.f('uq_photo_uploaders_sha256'))
+    )
+    with op.batch_alter_table('photo_uploaders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photo_uploaders_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_uploaders_user_id'), ['user_id'], unique=False)
+
+    op.create_table('sync_mutations',
+    sa.Column('device_id', sa.String(length=64), nullable=False),
+    sa.Column('seq', sa.BigInteger(), nullable=False),
+    sa.Column('hlc', sa.String(length=84), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('conflict_id', sa.Integer(), nullable=True),
+    sa.Column('defect_id', sa.Uuid(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('applied_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['device_id'], ['sync_devices.id'], name=op.f('fk_sync_mutations_device_id_sync_devices')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_mutations_user_id_users')),
+    sa.PrimaryKeyConstraint('device_id', 'seq', name=op.f('pk_sync_mutations'))
+    )
     op.create_table('defect_comments',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('defect_id', sa.Uuid(), nullable=False),
@@ -312,7 +433,8 @@ def upgrade():
     sa.Column('added_by_id', sa.Integer(), nullable=True),
     sa.Column('added_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('removed_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('clock', sa.String(length=40), nullable=False),
+    sa.Column('clock', sa.String(length=84), nullable=False),
+    sa.Column('removed_clock', sa.String(length=84), nullable=True),
     sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_defect_photos_added_by_id_users')),
     sa.ForeignKeyConstraint(['defect_id'], ['defects.id'], name=op.f('fk_defect_photos_defect_id_defects')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_defect_photos')),
@@ -322,11 +444,67 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_defect_photos_defect_id'), ['defect_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_defect_photos_sha256'), ['sha256'], unique=False)
 
+    op.create_table('sync_conflicts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('defect_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('ours', sa.JSON(), nullable=False),
+    sa.Column('theirs', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution', sa.String(length=20), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['defect_id'], ['defects.id'], name=op.f('fk_sync_conflicts_defect_id_defects')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_sync_conflicts_resolved_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_conflicts_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_conflicts'))
+    )
+    with op.batch_alter_table('sync_conflicts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_conflicts_defect_id'), ['defect_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sync_conflicts_status'), ['status'], unique=False)
+
+    op.create_table('sync_status_commands',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('defect_id', sa.Uuid(), nullable=False),
+    sa.Column('hlc', sa.String(length=84), nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=True),
+    sa.Column('seq', sa.BigInteger(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('user_contractor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('from_status', sa.String(length=10), nullable=True),
+    sa.Column('args', sa.JSON(), nullable=False),
+    sa.Column('forced', sa.Boolean(), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=False),
+    sa.Column('outcome', sa.String(length=10), nullable=False),
+    sa.Column('conflict_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['defect_id'], ['defects.id'], name=op.f('fk_sync_status_commands_defect_id_defects')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_status_commands_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_status_commands'))
+    )
+    with op.batch_alter_table('sync_status_commands', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_status_commands_defect_id'), ['defect_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('sync_status_commands', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sync_status_commands_defect_id'))
+
+    op.drop_table('sync_status_commands')
+    with op.batch_alter_table('sync_conflicts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sync_conflicts_status'))
+        batch_op.drop_index(batch_op.f('ix_sync_conflicts_defect_id'))
+
+    op.drop_table('sync_conflicts')
     with op.batch_alter_table('defect_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_defect_photos_sha256'))
         batch_op.drop_index(batch_op.f('ix_defect_photos_defect_id'))
@@ -340,6 +518,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_defect_comments_defect_id'))
 
     op.drop_table('defect_comments')
+    op.drop_table('sync_mutations')
+    with op.batch_alter_table('photo_uploaders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photo_uploaders_user_id'))
+        batch_op.drop_index(batch_op.f('ix_photo_uploaders_sha256'))
+
+    op.drop_table('photo_uploaders')
+    with op.batch_alter_table('photo_upload_chunks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photo_upload_chunks_upload_id'))
+
+    op.drop_table('photo_upload_chunks')
+    op.drop_table('photo_annotations')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_unit_id'))
 
@@ -363,10 +552,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_units_building_id'))
 
     op.drop_table('units')
+    with op.batch_alter_table('sync_devices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sync_devices_user_id'))
+
+    op.drop_table('sync_devices')
     with op.batch_alter_table('rooms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rooms_plan_type_id'))
 
     op.drop_table('rooms')
+    with op.batch_alter_table('photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photos_last_seen_at'))
+
+    op.drop_table('photos')
+    with op.batch_alter_table('photo_uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photo_uploads_user_id'))
+        batch_op.drop_index(batch_op.f('ix_photo_uploads_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_photo_uploads_sha256'))
+
+    op.drop_table('photo_uploads')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_project_id'))
@@ -396,6 +599,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_buildings_project_id'))
 
     op.drop_table('buildings')
+    op.drop_table('sync_counters')
+    with op.batch_alter_table('sync_changes', schema=None) as batch_op:
+        batch_op.drop_index('ix_sync_changes_project_seq')
+        batch_op.drop_index(batch_op.f('ix_sync_changes_defect_id'))
+
+    op.drop_table('sync_changes')
     op.drop_table('projects')
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_failures_username'))
