@@ -37,6 +37,16 @@ def _ttl() -> timedelta:
     return timedelta(days=current_app.config["TOKEN_TTL_DAYS"])
 
 
+def _identity(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "contractor_id": user.contractor_id,
+    }
+
+
 def me_payload(user: User) -> dict[str, Any]:
     units = []
     if user.role == "homeowner":
@@ -44,15 +54,7 @@ def me_payload(user: User) -> dict[str, Any]:
             select(Unit).join(HomeownerUnit, HomeownerUnit.unit_id == Unit.id).where(HomeownerUnit.user_id == user.id)
         )
         units = [{"id": u.id, "project_id": u.project_id, "label": u.label} for u in rows]
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "contractor_id": user.contractor_id,
-        "project_ids": sorted(policy.visible_project_ids(dbs(), user)),
-        "units": units,
-    }
+    return {**_identity(user), "project_ids": sorted(policy.visible_project_ids(dbs(), user)), "units": units}
 
 
 def _raise(exc: service.AuthError) -> None:
@@ -186,16 +188,7 @@ def list_invitations(unit_id: int) -> list[dict[str, Any]]:
 
 def _user_payload(user: User) -> dict[str, Any]:
     project_ids = db.session.scalars(select(Membership.project_id).where(Membership.user_id == user.id))
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "contractor_id": user.contractor_id,
-        "phone": user.phone,
-        "active": user.active,
-        "project_ids": sorted(project_ids),
-    }
+    return {**_identity(user), "phone": user.phone, "active": user.active, "project_ids": sorted(project_ids)}
 
 
 def _set_memberships(user: User, project_ids: list[int]) -> None:
