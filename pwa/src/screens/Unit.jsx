@@ -17,7 +17,7 @@ export function Unit({ params }) {
   const [filters, setFilters] = useState({ room_id: '', type_id: '', status: '' });
   useEffect(() => {
     const load = async () => setDefects(await defectsOfUnit(unitId));
-    load();
+    load().then(() => performance.mark?.('unit-ready'));
     return on('data', load);
   }, [unitId]);
   const shown = useMemo(() => filterDefects(defects ?? [], filters), [defects, filters]);

@@ -1,0 +1,200 @@
+"""PWA speed figures, measured in headless Chromium (Debian's), each printed with its target and ratio.
+
+1. App shell size: HTML, JS and CSS of pwa/dist (icons and fonts excluded), gzipped — target ≤ 200 KB.
+2. Cold start offline: a fresh browser process, no network, the app shell from the service worker,
+   to a usable unit screen (its defects read from IndexedDB) — target < 1.5 s (median of 7).
+3. Filtering 10,000 local defects by room and status — target < 100 ms (median of 21).
+4. Compressing a 12-megapixel camera JPEG (decode, EXIF orientation, resize, encode, hash) — target < 2 s
+   (median of 5).
+
+Run: python bench/pwa_bench.py   (builds pwa/dist when it is stale; starts its own server on loopback)
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, _free_port, ensure_pwa_built  # noqa: E402
+
+DIST = ROOT / "pwa" / "dist"
+SRC = ROOT / "pwa" / "src"
+
+
+def report(name: str, value: float, target: float, unit: str) -> bool:
+    ok = value <= target
+    print(
+        f"{name:<44} {value:>9.1f} {unit:<3} target {'≤' if ok else '>'} {target:g} {unit}  ratio {value / target:.3f}"
+    )
+    return ok
+
+
+def shell_size_kb() -> float:
+    files = [DIST / "index.html", DIST / "sw.js", *DIST.glob("assets/*.js"), *DIST.glob("assets/*.css")]
+    return sum(len(gzip.compress(f.read_bytes(), 9)) for f in files) / 1024
+
+
+def start_server(instance: str) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "INSTANCE_PATH": instance, "PWA_DIST": str(DIST)}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.serve", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    if "READY" not in proc.stdout.readline():
+        raise SystemExit("the bench server did not start")
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def cold_start_ms(p, base: str, profile: str, runs: int = 7) -> float:
+    from tests.e2e import pwa
+
+    ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=TABLET)
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    pwa.login(page, base, "inspector")
+    pwa.download(page)
+    pwa.wait_for_service_worker(page)
+    per_unit: dict[int, int] = {}
+    for d in pwa.local(page, "defects"):
+        per_unit[d["unit_id"]] = per_unit.get(d["unit_id"], 0) + 1
+    unit_id = max(per_unit, key=lambda u: per_unit[u])  # the unit with the most defects
+    ctx.close()
+    times = []
+    for _ in range(runs):
+        ctx = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=TABLET, offline=True
+        )
+        page = ctx.pages[0] if ctx.pages else ctx.new_page()
+        page.goto(f"{base}/#/u/{unit_id}")
+        page.wait_for_selector("[data-ready=unit]")
+        mark = page.evaluate("performance.getEntriesByName('unit-ready')[0]?.startTime")
+        controlled = page.evaluate("navigator.serviceWorker.controller !== null")
+        ctx.close()
+        if not controlled:
+            raise SystemExit("the offline start was not served by the service worker")
+        times.append(mark)
+    return statistics.median(times)
+
+
+def serve_src() -> tuple[ThreadingHTTPServer, str]:
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(SRC)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+FILTER_JS = """async () => {
+  const { filterDefects } = await import('/store/filter.js');
+  const statuses = ['open', 'assigned', 'fixed', 'closed', 'visited', 'void'];
+  const defects = Array.from({ length: 10000 }, (_, i) => ({
+    id: 'd' + i, room_id: i % 7, type_id: i % 57, status: statuses[i % 6], severity: 'ABC'[i % 3],
+    description: '敲击有空鼓声，面积约' + (i % 50) + '0cm', created_at: new Date(1.7e12 + i * 7919 % 1e9).toISOString(),
+  }));
+  const times = [];
+  for (let r = 0; r < 21; r++) {
+    const t0 = performance.now();
+    const out = filterDefects(defects, { room_id: String(r % 7), status: ['open', 'assigned'] });
+    times.push(performance.now() - t0);
+    if (!out.length) throw new Error('empty');
+  }
+  times.sort((a, b) => a - b);
+  return times[10];
+}"""
+
+COMPRESS_JS = """async () => {
+  const { compressPhoto } = await import('/photo/compress.js');
+  const blob = await (await fetch('/__bench/photo.jpg')).blob();
+  const times = [];
+  let out;
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    out = await compressPhoto(blob);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[2], size: out.size, width: out.width, height: out.height, input: blob.size };
+}"""
+
+
+def twelve_megapixel_jpeg(path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFilter
+
+    noise = Image.effect_noise((4000, 3000), 40).convert("RGB")
+    img = Image.blend(Image.new("RGB", (4000, 3000), (180, 170, 150)), noise, 0.35)
+    d = ImageDraw.Draw(img)
+    for i in range(0, 4000, 37):
+        d.line([(i, 0), (4000 - i, 3000)], fill=(90, 80, 60), width=3)
+    img = img.filter(ImageFilter.SMOOTH)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=92, exif=exif)
+    path.write_bytes(buf.getvalue())
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    ensure_pwa_built()
+    results = []
+    print("PWA benchmarks (medians) — headless Chromium")
+    results.append(report("app shell, gzipped (HTML+JS+CSS)", shell_size_kb(), 200, "KB"))
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        proc, base = start_server(str(Path(tmp) / "instance"))
+        try:
+            results.append(
+                report(
+                    "cold start offline → unit screen", cold_start_ms(p, base, str(Path(tmp) / "profile")), 1500, "ms"
+                )
+            )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            if proc.stdout:
+                proc.stdout.close()
+        bench_dir = SRC / "__bench"
+        httpd, src_base = serve_src()
+        try:
+            bench_dir.mkdir(exist_ok=True)
+            twelve_megapixel_jpeg(bench_dir / "photo.jpg")
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(src_base + "/__bench/")
+            results.append(report("filter 10,000 defects (room + status)", page.evaluate(FILTER_JS), 100, "ms"))
+            c = page.evaluate(COMPRESS_JS)
+            results.append(report("compress a 12 MP photo (4000×3000)", c["ms"], 2000, "ms"))
+            print(f"  photo: {c['input'] / 1e6:.1f} MB in → {c['width']}×{c['height']}, {c['size'] / 1024:.0f} KB out")
+            browser.close()
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+            for f in bench_dir.glob("*"):
+                f.unlink()
+            bench_dir.rmdir()
+    print(f"{sum(results)}/{len(results)} within target")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
