@@ -90,9 +90,15 @@ class Server:
 
 
 @pytest.fixture
-def server(pwa_dist: Path, tmp_path: Path) -> Iterator[Server]:
+def served_dist(pwa_dist: Path) -> Path:
+    """The built app the server serves (a test may serve a copy it changes)."""
+    return pwa_dist
+
+
+@pytest.fixture
+def server(served_dist: Path, tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "PWA_DIST": str(pwa_dist)}
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "PWA_DIST": str(served_dist)}
     env.pop("DATABASE_URL", None)
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(

@@ -65,7 +65,7 @@ export function App({ app }) {
         </button>
       </header>
       {notice && (
-        <div class={`notice notice-${notice.kind}`} role="status">
+        <div class={`notice notice-${notice.kind}`} role="status" data-notice={notice.kind}>
           <span>{t(notice.key)}</span>
           {notice.kind === 'update' && (
             <span>
