@@ -111,7 +111,7 @@ export function DefectDetail({ app, params }) {
       <dl class="facts">
         <dt>{t('room')}</dt>
         <dd>
-          {refs.buildingById.get(unit?.building_id)?.name} {unit?.label} {roomName(unit, d.room_id)}
+          {unit?.label} {roomName(unit, d.room_id)}
         </dd>
         <dt>{t('description')}</dt>
         <dd data-field="description">{d.description || '—'}</dd>

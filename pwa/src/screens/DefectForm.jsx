@@ -42,6 +42,7 @@ export function DefectForm({ route, params, query }) {
   const [roomId, setRoomId] = useState(query.x ? (roomAt(rooms, Number(query.x), Number(query.y))?.id ?? '') : '');
   const [typeId, setTypeId] = useState(null);
   const [search, setSearch] = useState('');
+  const [picking, setPicking] = useState(true);
   const [severity, setSeverity] = useState('');
   const [description, setDescription] = useState('');
   const [photos, setPhotos] = useState([]);
@@ -54,6 +55,7 @@ export function DefectForm({ route, params, query }) {
       if (!d) return;
       setDefect(d);
       setTypeId(d.type_id);
+      setPicking(false);
       setSeverity(d.severity);
       setDescription(d.description ?? '');
       setRoomId(d.room_id ?? '');
@@ -73,6 +75,7 @@ export function DefectForm({ route, params, query }) {
     setTypeId(ty.id);
     if (!severity || !editing) setSeverity(ty.default_severity);
     setSearch('');
+    setPicking(false);
   };
   const movePin = (x, y) => {
     setPin({ x, y });
@@ -142,28 +145,43 @@ export function DefectForm({ route, params, query }) {
                 </strong>
               )}
             </legend>
-            <input
-              type="search"
-              name="type-search"
-              placeholder={t('type_search')}
-              value={search}
-              onInput={(e) => setSearch(e.target.value)}
-            />
-            <div class="chips types">
-              {results.map((ty) => (
-                <button
-                  type="button"
-                  key={ty.id}
-                  data-type={ty.code}
-                  class={ty.id === typeId ? 'chip on' : 'chip'}
-                  onClick={() => chooseType(ty)}
-                >
-                  {nameOf(ty)}
-                  <small>{getLang() === 'zh' ? ty.area_zh : ty.area_en}</small>
-                </button>
-              ))}
-            </div>
+            {type && !picking ? (
+              <button type="button" class="link" data-action="change-type" onClick={() => setPicking(true)}>
+                {t('change_type')}
+              </button>
+            ) : (
+              <>
+                <input
+                  type="search"
+                  name="type-search"
+                  placeholder={t('type_search')}
+                  value={search}
+                  onInput={(e) => setSearch(e.target.value)}
+                />
+                <div class="chips types">
+                  {results.map((ty) => (
+                    <button
+                      type="button"
+                      key={ty.id}
+                      data-type={ty.code}
+                      class={ty.id === typeId ? 'chip on' : 'chip'}
+                      onClick={() => chooseType(ty)}
+                    >
+                      {nameOf(ty)}
+                      <small>{getLang() === 'zh' ? ty.area_zh : ty.area_en}</small>
+                    </button>
+                  ))}
+                </div>
+              </>
+            )}
           </fieldset>
+          {!editing && (
+            <fieldset>
+              <legend>{t('photos')}</legend>
+              <PhotoInput onPhoto={onPhoto} />
+              <PreparedPhotos photos={photos} onRemove={(p) => setPhotos((l) => l.filter((x) => x !== p))} />
+            </fieldset>
+          )}
           <fieldset>
             <legend>{t('severity')}</legend>
             <div class="segmented">
@@ -193,13 +211,6 @@ export function DefectForm({ route, params, query }) {
             </div>
             <textarea name="description" rows="2" value={description} onInput={(e) => setDescription(e.target.value)} />
           </fieldset>
-          {!editing && (
-            <fieldset>
-              <legend>{t('photos')}</legend>
-              <PhotoInput onPhoto={onPhoto} />
-              <PreparedPhotos photos={photos} onRemove={(p) => setPhotos((l) => l.filter((x) => x !== p))} />
-            </fieldset>
-          )}
           {error && (
             <p class="error" role="alert">
               {error}

@@ -24,7 +24,7 @@ export function PhotoInput({ onPhoto, label }) {
   return (
     <span class="photo-input">
       <label class="secondary big file-btn">
-        📷 {label ?? t('take_photo')}
+        {label ?? t('take_photo')}
         <input type="file" accept="image/*" capture="environment" multiple onChange={pick} name="photo" />
       </label>
       {busy > 0 && <span class="muted" data-busy="photo">{t('processing_photo')}</span>}

@@ -12,10 +12,14 @@ export function PlanView({ plan, defects = [], draft, selectedRoom, onTap, onPin
   const H = plan?.plan_width && plan?.plan_height ? Math.round((W * plan.plan_height) / plan.plan_width) : 700;
   const tap = (e) => {
     if (!onTap) return;
+    // Through the SVG's own transform, so a letterboxed plan (height-limited on a portrait screen) maps right.
     const svg = e.currentTarget;
-    const r = svg.getBoundingClientRect();
-    const x = (e.clientX - r.left) / r.width;
-    const y = (e.clientY - r.top) / r.height;
+    const pt = svg.createSVGPoint();
+    pt.x = e.clientX;
+    pt.y = e.clientY;
+    const p = pt.matrixTransform(svg.getScreenCTM().inverse());
+    const x = p.x / W;
+    const y = p.y / H;
     if (x >= 0 && x <= 1 && y >= 0 && y <= 1) onTap(x, y);
   };
   return (

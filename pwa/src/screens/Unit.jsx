@@ -30,7 +30,7 @@ export function Unit({ params }) {
   return (
     <section class="unit" data-ready={defects ? 'unit' : undefined}>
       <h2>
-        {nameOf(building)} {unit.label || unit.number} <span class="muted small">{plan?.name}</span>
+        {unit.label || `${nameOf(building)} ${unit.number}`} <span class="muted small">{plan?.name}</span>
       </h2>
       <div class="unit-layout">
         <div class="plan-pane">
