@@ -10,22 +10,31 @@ import { useBlobUrl } from './Photo.jsx';
 function Shape({ s, w, h }) {
   const sw = Math.max(3, w / 200);
   if (s.type === 'arrow') {
-    const ang = Math.atan2((s.y2 - s.y1) * h, (s.x2 - s.x1) * w);
+    const ang = Math.atan2((s.y1 - s.y0) * h, (s.x1 - s.x0) * w);
     const head = sw * 5;
-    const hx = s.x2 * w;
-    const hy = s.y2 * h;
+    const hx = s.x1 * w;
+    const hy = s.y1 * h;
     const p1 = `${hx - head * Math.cos(ang - 0.4)},${hy - head * Math.sin(ang - 0.4)}`;
     const p2 = `${hx - head * Math.cos(ang + 0.4)},${hy - head * Math.sin(ang + 0.4)}`;
     return (
       <g stroke={s.color} fill={s.color} stroke-width={sw}>
-        <line x1={s.x1 * w} y1={s.y1 * h} x2={hx} y2={hy} />
+        <line x1={s.x0 * w} y1={s.y0 * h} x2={hx} y2={hy} />
         <polygon points={`${hx},${hy} ${p1} ${p2}`} />
       </g>
     );
   }
   if (s.type === 'circle') return <circle cx={s.cx * w} cy={s.cy * h} r={s.r * w} stroke={s.color} stroke-width={sw} fill="none" />;
   return (
-    <text x={s.x * w} y={s.y * h} fill={s.color} font-size={w / 22} stroke="#000" stroke-width={sw / 3} paint-order="stroke">
+    <text
+      x={s.x * w}
+      y={s.y * h}
+      dominant-baseline="hanging"
+      fill={s.color}
+      font-size={(s.size ?? 0.05) * h}
+      stroke="#000"
+      stroke-width={sw / 3}
+      paint-order="stroke"
+    >
       {s.text}
     </text>
   );
