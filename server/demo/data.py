@@ -154,7 +154,7 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
     rng = random.Random(20261123)
     today = today or date.today()
     delivery = today + timedelta(days=10)
-    project = Project(code=PROJECT_CODE, name="翠湖天地（演示项目）", city="佛山", delivery_date=delivery.isoformat())
+    project = Project(code=PROJECT_CODE, name="翠湖天地（演示项目）", city="佛山", delivery_date=delivery)
     session.add(project)
     session.flush()
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -17,7 +17,7 @@ class Project(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(80), default="")
-    delivery_date: Mapped[str | None] = mapped_column(String(10))  # ISO date of 集中交付
+    delivery_date: Mapped[date | None] = mapped_column(Date)  # 集中交付
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     buildings: Mapped[list[Building]] = relationship(back_populates="project", order_by="Building.id")

@@ -65,8 +65,7 @@ class Projects(MethodView):
             abort(403, message="只有管理员可以创建项目 / Only admins create projects")
         if db.session.scalar(select(Project.id).where(Project.code == body["code"])) is not None:
             abort(409, message=f"项目编号已存在 / Project code {body['code']} exists")
-        date = body.pop("delivery_date")
-        project = Project(**body, delivery_date=date.isoformat() if date else None)
+        project = Project(**body)
         db.session.add(project)
         db.session.commit()
         return project

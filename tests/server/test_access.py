@@ -7,6 +7,7 @@ Out-of-scope reads answer 404 so that ids of other people's data cannot be probe
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ class World:
 
 @pytest.fixture
 def world(app, auth) -> World:
-    p1, p2 = ProjectFactory(), ProjectFactory()
+    p1, p2 = ProjectFactory(delivery_date=date(2026, 12, 20)), ProjectFactory()
     b1, b2 = BuildingFactory(project_id=p1.id), BuildingFactory(project_id=p2.id)
     unit_a, unit_b = UnitFactory(building=b1), UnitFactory(building=b1)
     unit_c = UnitFactory(building=b2)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b078b7c43f6b
+Revision ID: 5d89f3d398cb
 Revises: 
-Create Date: 2026-11-23 11:48:31.378474
+Create Date: 2026-11-23 12:05:15.785698
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import server.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = 'b078b7c43f6b'
+revision = '5d89f3d398cb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -54,7 +54,7 @@ def upgrade():
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('city', sa.String(length=80), nullable=False),
-    sa.Column('delivery_date', sa.String(length=10), nullable=True),
+    sa.Column('delivery_date', sa.Date(), nullable=True),
     sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_projects')),
     sa.UniqueConstraint('code', name=op.f('uq_projects_code'))
