@@ -263,6 +263,25 @@ def test_defect_list_is_scoped(client, world, role, visible):
 @pytest.mark.parametrize(
     ("role", "visible"),
     [
+        ("admin", {"p1", "p2"}),
+        ("manager", {"p1"}),
+        ("other_inspector", {"p2"}),
+        ("crew1", {"p1", "p2"}),
+        ("crew2", {"p1"}),
+        ("owner_a", {"p1"}),
+    ],
+)
+def test_project_list_is_scoped(client, world, role, visible):
+    r = client.get("/api/projects", headers=world.headers[role])
+    assert r.status_code == 200, r.get_json()
+    assert {p["id"] for p in r.get_json()} == {world.ids[n] for n in visible}
+    if "p1" in visible:
+        assert next(p for p in r.get_json() if p["id"] == world.ids["p1"])["delivery_date"] == "2026-12-20"
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
         ("owner_a", {"unit_a"}),
         ("owner_b", {"unit_b"}),
         ("crew1", {"unit_a"}),
