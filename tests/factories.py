@@ -36,16 +36,10 @@ class BuildingFactory(Base):
     class Meta:
         model = m.Building
 
-    project = factory.SubFactory(ProjectFactory)
-    project_id = factory.SelfAttribute("project.id")
+    project_id = factory.LazyFunction(lambda: ProjectFactory().id)
     code = factory.Sequence(lambda n: str(n + 1))
     name = factory.LazyAttribute(lambda o: f"{o.code}栋")
     floors = 18
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs.pop("project", None)
-        return super()._create(model_class, *args, **kwargs)
 
 
 class PlanTypeFactory(Base):

@@ -110,7 +110,7 @@ class Scene:
 
         self.project = f.ProjectFactory()
         self.other_project = f.ProjectFactory()
-        self.unit = f.UnitFactory(building=f.BuildingFactory(project=self.project))
+        self.unit = f.UnitFactory(building=f.BuildingFactory(project_id=self.project.id))
         self.inspector = f.UserFactory(role="inspector")
         self.manager = f.UserFactory(role="manager")
         self.outsider = f.UserFactory(role="inspector")

@@ -38,7 +38,7 @@ class World:
 @pytest.fixture
 def world(app: Any) -> World:
     project = f.ProjectFactory()
-    building = f.BuildingFactory(project=project)
+    building = f.BuildingFactory(project_id=project.id)
     plan = f.PlanTypeFactory(project_id=project.id)
     unit = f.UnitFactory(building=building, plan_type_id=plan.id)
     unit2 = f.UnitFactory(building=building, plan_type_id=plan.id)
