@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -156,6 +157,14 @@ def open_checked(path: str, settings: MediaSettings) -> tuple[Image.Image, str]:
     return img, mime
 
 
+_strip_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jpeg-strip")
+
+
+def _stripped(path: str, orientation: int) -> bytes:
+    with open(path, "rb") as fh:
+        return strip_jpeg(fh.read(), orientation)
+
+
 def process(path: str, settings: MediaSettings) -> Processed:
     """Validate the file at ``path`` and make its thumbnail, display size and metadata-free original."""
     img, mime = open_checked(path, settings)
@@ -166,6 +175,9 @@ def process(path: str, settings: MediaSettings) -> Processed:
             orientation = 1
         taken_at = _taken_at(exif, settings.camera_tz)
         full_size = img.size
+        # The metadata-free original is cut from the raw bytes on another thread while the decoder, which
+        # releases the GIL, runs here.
+        stripping = _strip_pool.submit(_stripped, path, orientation) if mime == "image/jpeg" else None
         box = _draft_box(full_size, settings.display_px) if mime == "image/jpeg" else None
         if box is not None and img.mode in ("RGB", "L", "YCbCr"):
             img.draft("RGB" if img.mode != "L" else "L", box)
@@ -175,25 +187,24 @@ def process(path: str, settings: MediaSettings) -> Processed:
             raise MediaError(422, "图片像素过多 / The image has too many pixels") from exc
         except Exception as exc:
             raise MediaError(422, "图片文件不完整或已损坏 / The image file is truncated or damaged") from exc
-        upright = _flatten(ImageOps.exif_transpose(img))
+        # In place: a 12 MP photo that needs no turning is not copied (the image is ours until `with` ends).
+        ImageOps.exif_transpose(img, in_place=True)
+        upright = _flatten(img)
+        derivative_mime = "image/png" if mime == "image/png" else "image/jpeg"
+        thumb, display = derivatives(upright, settings, derivative_mime)
+        if mime == "image/png":
+            clean, clean_mime = _encode(upright, "image/png", 0), "image/png"
+        elif mime != "image/jpeg":  # WebP and HEIC: a full-size JPEG every browser can show
+            clean, clean_mime = _encode(upright, "image/jpeg", 92), "image/jpeg"
 
-    derivative_mime = "image/png" if mime == "image/png" else "image/jpeg"
     swap = orientation in (5, 6, 7, 8)
     width, height = (full_size[1], full_size[0]) if swap else full_size
-
-    if mime == "image/jpeg":
-        with open(path, "rb") as fh:
-            raw = fh.read()
+    if stripping is not None:
         try:
-            clean, clean_mime = strip_jpeg(raw, orientation), "image/jpeg"
+            clean, clean_mime = stripping.result(), "image/jpeg"
         except NotAJpeg as exc:
             raise MediaError(422, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
-    elif mime == "image/png":
-        clean, clean_mime = _encode(upright, "image/png", 0), "image/png"
-    else:  # WebP and HEIC: a full-size JPEG every browser can show
-        clean, clean_mime = _encode(upright, "image/jpeg", 92), "image/jpeg"
 
-    thumb, display = derivatives(upright, settings, derivative_mime)
     return Processed(
         mime=mime,
         width=width,

@@ -42,6 +42,7 @@ def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
     if data[:2] != b"\xff\xd8":
         raise NotAJpeg("missing SOI")
     out = bytearray(b"\xff\xd8")
+    view = memoryview(data)  # the scan data (nearly all of the file) is copied once, into `out`
     pos = 2
     inserted = False
 
@@ -85,6 +86,6 @@ def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
             if found is None:
                 raise NotAJpeg("scan data runs past the end")
             scan = found.start()
-            out.extend(data[pos:scan])
+            out.extend(view[pos:scan])
             pos = scan
     raise NotAJpeg("no EOI marker")
