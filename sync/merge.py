@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from server.models import Defect, DefectComment, DefectHistory, DefectPhoto, StatusCommand, User, utcnow
+from server.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
 
 from . import hlc, status
 from .feed import ChangeSet, scope_keys
@@ -58,7 +60,8 @@ class Context:
     visible: set[uuid.UUID]
     lookups: Lookups
     changes: ChangeSet
-    new_photos: list[DefectPhoto] = field(default_factory=list)
+    history_rows: list[dict[str, Any]] = field(default_factory=list)
+    pending_photos: dict[uuid.UUID, list[DefectPhoto]] = field(default_factory=dict)
 
     @property
     def at(self) -> datetime:
@@ -66,16 +69,18 @@ class Context:
         return datetime.fromtimestamp(hlc.parse(self.hlc).physical / 1000, UTC)
 
     def history(self, d: Defect, action: str, f: str | None = None, old: Any = None, new: Any = None) -> None:
-        self.session.add(
-            DefectHistory(
-                defect_id=d.id,
-                user_id=self.user.id,
-                device_id=self.device_id,
-                action=action,
-                field=f,
-                old=_plain(old),
-                new=_plain(new),
-            )
+        """Queue a history row; the push writes them all with one INSERT."""
+        self.history_rows.append(
+            {
+                "defect_id": d.id,
+                "at": utcnow(),
+                "user_id": self.user.id,
+                "device_id": self.device_id,
+                "action": action,
+                "field": f,
+                "old": _plain(old),
+                "new": _plain(new),
+            }
         )
 
 
@@ -143,13 +148,23 @@ def create(ctx: Context, args: dict[str, Any]) -> Applied:
         updated_at=utcnow(),
         field_clocks={CLOCK_KEY.get(f, f): ctx.hlc for f in EDITABLE},
     )
-    d.photos = []
-    seen: set[str] = set()
+    photos: dict[str, DefectPhoto] = {}
     for ref in args.get("photos") or []:
-        if ref["sha256"] not in seen:
-            seen.add(ref["sha256"])
-            d.photos.append(_new_photo(ctx, ref["sha256"], ref["kind"], at))
+        if ref["sha256"] not in photos:
+            photos[ref["sha256"]] = DefectPhoto(
+                defect_id=d.id,
+                sha256=ref["sha256"],
+                kind=ref["kind"],
+                added_by_id=ctx.user.id,
+                added_at=at,
+                clock=ctx.hlc,
+                removed_clock=None,
+                removed_at=None,
+            )
     ctx.session.add(d)
+    # A new defect's photos are written with one bulk INSERT at the end of the push (see pending_photos).
+    set_committed_value(d, "photos", list(photos.values()))
+    ctx.pending_photos[d.id] = list(photos.values())
     ctx.defects[d.id] = d
     ctx.visible.add(d.id)
     ctx.history(d, "create", new={"unit_id": d.unit_id, "type_id": d.type_id, "severity": d.severity})
@@ -188,13 +203,28 @@ def update(ctx: Context, args: dict[str, Any]) -> Applied:
     return Applied("applied", d)
 
 
+def write_pending_photos(session: Session, pending: dict[uuid.UUID, list[DefectPhoto]]) -> None:
+    """Bulk-insert the photos of defects created in this push (their defects must be flushed first)."""
+    rows = [
+        {c: getattr(p, c) for c in ("defect_id", "sha256", "kind", "added_by_id", "added_at", "clock")}
+        for photos in pending.values()
+        for p in photos
+    ]
+    pending.clear()
+    if rows:
+        session.flush()
+        session.execute(insert(DefectPhoto), rows)
+
+
 def _new_photo(ctx: Context, sha256: str, kind: str, at: datetime) -> DefectPhoto:
-    p = DefectPhoto(sha256=sha256, kind=kind, added_by_id=ctx.user.id, added_at=at, clock=ctx.hlc)
-    ctx.new_photos.append(p)
-    return p
+    return DefectPhoto(sha256=sha256, kind=kind, added_by_id=ctx.user.id, added_at=at, clock=ctx.hlc)
 
 
-def _photo(d: Defect, sha256: str) -> DefectPhoto | None:
+def _photo(ctx: Context, d: Defect, sha256: str) -> DefectPhoto | None:
+    if d.id in ctx.pending_photos:
+        # Created earlier in this push: write its photos now and use the persistent rows from here on.
+        write_pending_photos(ctx.session, {d.id: ctx.pending_photos.pop(d.id)})
+        ctx.session.expire(d, ["photos"])
     return next((p for p in d.photos if p.sha256 == sha256), None)
 
 
@@ -205,7 +235,7 @@ def _in_set(p: DefectPhoto) -> bool:
 
 def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
     d = _visible_defect(ctx, args["id"])
-    p = _photo(d, args["sha256"])
+    p = _photo(ctx, d, args["sha256"])
     if p is None:
         d.photos.append(_new_photo(ctx, args["sha256"], args["kind"], ctx.at))
         ctx.history(d, "photo_add", "photos", None, args["sha256"])
@@ -228,7 +258,7 @@ def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
 
 def photo_remove(ctx: Context, args: dict[str, Any]) -> Applied:
     d = _visible_defect(ctx, args["id"])
-    p = _photo(d, args["sha256"])
+    p = _photo(ctx, d, args["sha256"])
     if p is None:
         # Remember the removal, so an older add arriving later stays removed.
         p = _new_photo(ctx, args["sha256"], "before", ctx.at)

@@ -25,6 +25,7 @@ from server.models import (
     Contractor,
     Defect,
     DefectComment,
+    DefectHistory,
     DefectType,
     Device,
     Inspection,
@@ -245,9 +246,13 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
         visible = set(session.scalars(stmt5))
     lookups = _lookups(session, user, todo, defects)
     changes = ChangeSet()
+    history: list[dict[str, Any]] = []
+    pending_photos: dict[uuid.UUID, list[Any]] = {}
     for p in todo:
         assert p.args is not None
-        ctx = merge.Context(session, user, device_id, p.seq, p.hlc, defects, visible, lookups, changes)
+        ctx = merge.Context(
+            session, user, device_id, p.seq, p.hlc, defects, visible, lookups, changes, history, pending_photos
+        )
         try:
             applied = merge.HANDLERS[p.name](ctx, p.args)
         except merge.Rejected as exc:
@@ -265,6 +270,10 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     for kind, entity in changes.rows:
         if kind == "defect":
             defects[uuid.UUID(entity)].updated_at = now
+    merge.write_pending_photos(session, pending_photos)
+    session.flush()  # the defects must exist before their history rows
+    if history:
+        session.execute(insert(DefectHistory), history)
     if new:
         session.execute(
             insert(AppliedMutation),
