@@ -34,3 +34,10 @@ export function nameOf(rec) {
   if (!rec) return '';
   return lang === 'en' ? rec.name_en || rec.name_zh || rec.name : rec.name_zh || rec.name || rec.name_en;
 }
+
+/** A date and time written the way the chosen language writes them. */
+export function when(value, timeOnly = false) {
+  const d = new Date(value);
+  const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
+  return timeOnly ? d.toLocaleTimeString(locale) : d.toLocaleString(locale);
+}

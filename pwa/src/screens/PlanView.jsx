@@ -29,9 +29,11 @@ export function PlanView({ plan, defects = [], draft, selectedRoom, onTap, onPin
       {(plan?.rooms ?? []).map((r) => (
         <g key={r.id} class={selectedRoom === r.id ? 'room selected' : 'room'}>
           <rect x={r.x0 * W} y={r.y0 * H} width={(r.x1 - r.x0) * W} height={(r.y1 - r.y0) * H} />
-          <text x={((r.x0 + r.x1) / 2) * W} y={((r.y0 + r.y1) / 2) * H} text-anchor="middle" dominant-baseline="middle">
-            {r.name}
-          </text>
+          {!url && (
+            <text x={((r.x0 + r.x1) / 2) * W} y={((r.y0 + r.y1) / 2) * H} text-anchor="middle" dominant-baseline="middle">
+              {r.name}
+            </text>
+          )}
         </g>
       ))}
       {defects

@@ -1,6 +1,6 @@
 /** Project picker with "download for offline", its progress, and the ready-for-offline state. */
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { t, when } from '../i18n/index.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getJson } from '../sync/api.js';
@@ -54,7 +54,7 @@ export function Projects({ app }) {
                 </span>
                 {local?.readyAt ? (
                   <span class="badge ok" data-ready="offline">
-                    ✓ {t('ready_offline')} · {t('offline_ready_at', { t: new Date(local.readyAt).toLocaleString() })}
+                    ✓ {t('ready_offline')} · {t('offline_ready_at', { t: when(local.readyAt) })}
                   </span>
                 ) : (
                   <span class="badge">{t('not_downloaded')}</span>

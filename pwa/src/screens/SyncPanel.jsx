@@ -1,6 +1,6 @@
 /** Everything waiting to sync, item by item: the server's reason for each refusal, with retry and discard. */
 import { useEffect, useState } from 'preact/hooks';
-import { nameOf, t } from '../i18n/index.js';
+import { nameOf, t, when } from '../i18n/index.js';
 import { discardMutation, discardUpload, retryMutation, retryUpload } from '../page/actions.js';
 import { on } from '../page/bus.js';
 import { refs } from '../page/refs.js';
@@ -31,7 +31,7 @@ export function SyncPanel({ app }) {
         <button class="primary big" data-action="sync-now" disabled={sync.running} onClick={() => app.driver?.trigger('manual')}>
           {t('sync_now')}
         </button>
-        {sync.lastSyncAt && <span class="muted">{t('last_sync', { t: new Date(sync.lastSyncAt).toLocaleTimeString() })}</span>}
+        {sync.lastSyncAt && <span class="muted">{t('last_sync', { t: when(sync.lastSyncAt, true) })}</span>}
         {sync.error && <span class="error">{sync.error}</span>}
       </div>
       <h3>{t('outbox')}</h3>
