@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.feed import ChangeSet
+
 from ..accounts.service import hash_password
 from ..library.seed import seed_library
 from ..models import (
@@ -295,6 +297,11 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
     session.add_all(defects)
     session.add_all(history)
     session.flush()
+    # Into the sync change feed, so devices pull the demo defects like any others.
+    changes = ChangeSet()
+    for d in defects:
+        changes.defect(d)
+    changes.publish(session)
     return DemoSummary(project.id, len(units), len(defects), _logins(session))
 
 
