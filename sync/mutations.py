@@ -110,7 +110,7 @@ def load_args(name: str, args: Any) -> dict[str, Any]:
     if not isinstance(args, dict):
         raise ValueError("args 必须是对象 / args must be an object")
     try:
-        return schema.load(args)  # type: ignore[no-any-return]
+        return schema.load(args)
     except ValidationError as exc:
         raise ValueError(f"参数有误 / Invalid arguments: {_flatten(exc.messages)}") from exc
 

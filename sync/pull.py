@@ -34,7 +34,7 @@ _BEFORE = ClauseAdapter(
 
 def was_visible(user: User) -> ColumnElement[bool]:
     """policy.defect_filter(user), evaluated on a feed row's before-change scope keys."""
-    return _BEFORE.traverse(policy.defect_filter(user))  # type: ignore[no-any-return]
+    return _BEFORE.traverse(policy.defect_filter(user))
 
 
 def pull(

@@ -130,10 +130,10 @@ def apply_command(session: Session, d: Defect, cmd: StatusCommand, changes: Chan
             changes.touch("conflict", conflict.id, d.id, keys_before)
         elif kind is None and c.outcome == "conflict" and c.conflict_id is not None:
             # An earlier command that arrived late made this one valid after all.
-            conflict = session.get(Conflict, c.conflict_id)
-            if conflict is not None and conflict.status == "open":
-                conflict.status, conflict.resolution, conflict.resolved_at = "resolved", "superseded", utcnow()
-                changes.touch("conflict", conflict.id, d.id, keys_before)
+            earlier = session.get(Conflict, c.conflict_id)
+            if earlier is not None and earlier.status == "open":
+                earlier.status, earlier.resolution, earlier.resolved_at = "resolved", "superseded", utcnow()
+                changes.touch("conflict", earlier.id, d.id, keys_before)
         c.outcome = "conflict" if kind else "applied"
         if c is cmd:
             result = Outcome(c.outcome, message, c.conflict_id if kind else None)
