@@ -28,8 +28,10 @@ def init_app(app: Flask) -> None:
                 body["message"] = data["message"]
             if data.get("messages") or data.get("errors"):
                 body["errors"] = data.get("messages") or data["errors"]
-            if exc.code == 422 and body["message"] == exc.name:
-                body["message"] = "请求内容有误 / The request has invalid fields"
+            if exc.code == 422 and not data.get("message"):
+                fields = sorted({name for where in (data.get("messages") or {}).values() for name in where})
+                listed = f": {', '.join(fields)}" if fields else ""
+                body["message"] = f"请求内容有误 / The request has invalid fields{listed}"
         response = jsonify(body)
         response.status_code = exc.code or 500
         for key, value in exc.get_headers() or []:

@@ -27,3 +27,18 @@ def test_request_id_is_echoed_or_made(client):
     assert client.get("/healthz", headers={"X-Request-ID": "abc123"}).headers["X-Request-ID"] == "abc123"
     made = client.get("/healthz").headers["X-Request-ID"]
     assert len(made) == 32
+
+
+def test_validation_errors_name_the_fields_in_both_languages(client):
+    r = client.post("/api/auth/login", json={"username": 5})
+    assert r.status_code == 422
+    body = r.get_json()
+    assert body["message"].startswith("请求内容有误 / The request has invalid fields")
+    assert "password" in body["message"] and "username" in body["message"]
+    assert set(body["errors"]["json"]) == {"username", "password"}
+
+
+def test_malformed_json_is_a_clear_400(client):
+    r = client.post("/api/auth/login", data="{not json", content_type="application/json")
+    assert r.status_code in (400, 422)
+    assert r.get_json()["message"]
