@@ -7,8 +7,8 @@ Out-of-scope reads answer 404 so that ids of other people's data cannot be probe
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
