@@ -25,4 +25,5 @@ def sign(secret: str, sha256: str, size: str, ttl: timedelta, now: datetime | No
 def verify(secret: str, sha256: str, size: str, expires: int, signature: str, now: datetime | None = None) -> bool:
     if (now or datetime.now(UTC)).timestamp() > expires:
         return False
-    return hmac.compare_digest(_mac(secret, sha256, size, expires), signature)
+    # Bytes, not str: compare_digest refuses non-ASCII strings, and a forged signature may contain any.
+    return hmac.compare_digest(_mac(secret, sha256, size, expires).encode(), signature.encode("utf-8", "replace"))

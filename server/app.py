@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     api.init_app(app)
 
-    from . import errors, health, requestlog, web
+    from . import errors, health, inputguard, requestlog, web
     from .accounts import views as accounts_views
     from .cli import register_cli
     from .defects import views as defect_views
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     requestlog.init_app(app)
+    inputguard.init_app(app)
     init_media(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)

@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
@@ -42,3 +45,24 @@ def test_malformed_json_is_a_clear_400(client):
     r = client.post("/api/auth/login", data="{not json", content_type="application/json")
     assert r.status_code in (400, 422)
     assert r.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/auth/login", '{"username": "a\\u0000b", "password": "x"}'),
+        ("/api/auth/login", '{"username": "ab", "password": "x\\U0000"}'),
+        ("/api/auth/login?x=%00", '{"username": "ab", "password": "x"}'),
+    ],
+)
+def test_nul_characters_are_refused_before_reaching_the_database(client, path, body):
+    r = client.post(path, data=body, content_type="application/json")
+    assert r.status_code == 400
+    assert "NUL" in r.get_json()["message"]
+
+
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(client):
+    r = client.post(
+        "/api/auth/login", data='{"username": "a\\\\u0000", "password": "x"}', content_type="application/json"
+    )
+    assert r.status_code == 401
