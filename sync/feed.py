@@ -15,29 +15,66 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.models import Defect, SyncChange, SyncCounter, utcnow
 
+from .bulk import insert_rows
+
 FEED = "feed"
 CURSOR_PREFIX = "c1."
+SNAPSHOT_PREFIX = "s1."
+_INVALID = "同步游标无效，请重新完整同步 / The sync cursor is not valid; pull again from the start"
 
 
 class CursorError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where a device is: in the change feed after ``seq``, or (``snapshot``) part-way through a first
+    download that resumes after defect ``after`` and then continues the feed after ``seq``."""
+
+    seq: int
+    snapshot: bool = False
+    after: uuid.UUID | None = None
+
+    def encode(self) -> str:
+        if not self.snapshot:
+            return f"{CURSOR_PREFIX}{self.seq}"
+        return f"{SNAPSHOT_PREFIX}{self.seq}.{self.after.hex if self.after else ''}"
+
+
 def encode_cursor(seq: int) -> str:
-    return f"{CURSOR_PREFIX}{seq}"
+    return Cursor(seq).encode()
+
+
+def parse_cursor(cursor: str | None) -> Cursor | None:
+    """None for an empty cursor (a first pull); CursorError if it is not one of ours."""
+    if not cursor:
+        return None
+    if cursor.startswith(CURSOR_PREFIX) and cursor[len(CURSOR_PREFIX) :].isdigit():
+        return Cursor(int(cursor[len(CURSOR_PREFIX) :]))
+    if cursor.startswith(SNAPSHOT_PREFIX):
+        seq, _, after = cursor[len(SNAPSHOT_PREFIX) :].partition(".")
+        if seq.isdigit() and len(after) in (0, 32):
+            try:
+                return Cursor(int(seq), True, uuid.UUID(hex=after) if after else None)
+            except ValueError:
+                pass
+    raise CursorError(_INVALID)
 
 
 def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
+    """The feed position of a feed cursor (0 for an empty one)."""
+    parsed = parse_cursor(cursor)
+    if parsed is None:
         return 0
-    if not cursor.startswith(CURSOR_PREFIX) or not cursor[len(CURSOR_PREFIX) :].isdigit():
-        raise CursorError("同步游标无效，请重新完整同步 / The sync cursor is not valid; pull again from the start")
-    return int(cursor[len(CURSOR_PREFIX) :])
+    if parsed.snapshot:
+        raise CursorError(_INVALID)
+    return parsed.seq
 
 
 def scope_keys(d: Defect) -> dict[str, Any]:
@@ -76,9 +113,8 @@ class ChangeSet:
         if n:
             at = at or utcnow()
             first = top - n + 1
-            session.execute(
-                insert(SyncChange), [{**row, "seq": first + i, "at": at} for i, row in enumerate(self.rows.values())]
-            )
+            rows = [{**row, "seq": first + i, "at": at} for i, row in enumerate(self.rows.values())]
+            insert_rows(session, SyncChange, rows)
         return top
 
 
@@ -98,3 +134,12 @@ def lock_for_write(session: Session) -> None:
     """On SQLite, take the write lock before reading, so a push never upgrades a stale read snapshot."""
     if session.get_bind().dialect.name == "sqlite":
         allocate(session, 0)
+
+
+def feed_position(session: Session) -> int:
+    """The highest sequence number committed so far (0 before the first write).
+
+    Every number up to it belongs to a committed transaction (commit order = sequence order), so a read
+    made after this one sees all of them; anything it does not see will come after this position."""
+    value = session.scalar(select(SyncCounter.value).where(SyncCounter.name == FEED))
+    return int(value or 0)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
 
 from . import hlc, status
+from .bulk import insert_rows
 from .feed import ChangeSet, scope_keys
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
@@ -213,7 +213,7 @@ def write_pending_photos(session: Session, pending: dict[uuid.UUID, list[DefectP
     pending.clear()
     if rows:
         session.flush()
-        session.execute(insert(DefectPhoto), rows)
+        insert_rows(session, DefectPhoto, rows)
 
 
 def _new_photo(ctx: Context, sha256: str, kind: str, at: datetime) -> DefectPhoto:

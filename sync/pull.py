@@ -1,8 +1,14 @@
-"""Reading the change feed back, in pages, within what the user may see (server.policy decides).
+"""Reading what a device should have, in pages, within what the user may see (server.policy decides).
 
-A page is the next ``limit`` feed rows after the cursor. For each entity in it the CURRENT state is sent
-(so a device may receive a newer state early, never an older one), or ``evict`` when a defect the user
-could see before one of those changes is now outside their scope, or ``delete`` when it is gone.
+A first pull (empty cursor) is a **snapshot**: the current rows in scope, paged by defect id, with the
+cursor set to the feed position read before the first page. After the last snapshot page the device
+continues the change feed from that position, so whatever was committed during the download is sent
+again (upserts are idempotent).
+
+A delta page is the next ``limit`` feed rows after the cursor. For each entity in it the CURRENT state
+is sent (so a device may receive a newer state early, never an older one), or ``evict`` when a defect
+the user could see at some point since the cursor is now outside their scope, or ``delete`` when it is
+gone. See docs/sync-protocol.md for why neither path can miss a change.
 """
 
 from __future__ import annotations
@@ -10,15 +16,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
 from server import policy
-from server.models import Conflict, Defect, DefectComment, SyncChange, User
+from server.models import Conflict, Defect, DefectComment, DefectPhoto, SyncChange, User
 
-from .feed import decode_cursor, encode_cursor
-from .payloads import DEFECT_COLUMNS, comment_data, conflict_data, defect_row, photos_by_defect
+from .feed import Cursor, feed_position, parse_cursor
+from .payloads import DEFECT_COLUMNS, DEFECT_FIELDS, comment_data, conflict_data
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
@@ -30,6 +36,13 @@ _BEFORE = ClauseAdapter(
     include_fn=lambda col: getattr(col, "table", None) is Defect.__table__,
     adapt_on_names=True,
 )
+_COMMENT_COLUMNS = (
+    DefectComment.id,
+    DefectComment.defect_id,
+    DefectComment.author_id,
+    DefectComment.body,
+    DefectComment.created_at,
+)
 
 
 def was_visible(user: User) -> ColumnElement[bool]:
@@ -40,7 +53,86 @@ def was_visible(user: User) -> ColumnElement[bool]:
 def pull(
     session: Session, user: User, cursor: str | None, project_id: int | None = None, limit: int = DEFAULT_LIMIT
 ) -> dict[str, Any]:
-    since = decode_cursor(cursor)
+    """One page: ``{"changes": [...], "cursor": str, "more": bool}``.
+
+    Values in ``changes`` may be datetimes, dates and UUIDs (orjson writes them as ISO 8601 / canonical
+    strings, exactly what ``payloads.jsonable`` would give)."""
+    cur = parse_cursor(cursor)
+    if cur is None:
+        # Read the feed position FIRST: every change numbered up to it is visible to the reads below, and
+        # every change they might miss is numbered after it and comes with the next delta pull.
+        cur = Cursor(feed_position(session), snapshot=True)
+    if cur.snapshot:
+        return _snapshot(session, user, cur, project_id, limit)
+    return _delta(session, user, cur.seq, project_id, limit)
+
+
+def _defect(row: Any, photos: list[dict[str, str]] | None) -> dict[str, Any]:
+    data = dict(zip(DEFECT_FIELDS, row, strict=True))
+    data["photos"] = photos or []
+    return data
+
+
+def _photos(session: Session, *where: Any) -> dict[uuid.UUID, list[dict[str, str]]]:
+    stmt = (
+        select(DefectPhoto.defect_id, DefectPhoto.sha256, DefectPhoto.kind)
+        .join(Defect, Defect.id == DefectPhoto.defect_id)
+        .where(DefectPhoto.removed_at.is_(None), *where)
+        .order_by(DefectPhoto.added_at, DefectPhoto.sha256)
+    )
+    out: dict[uuid.UUID, list[dict[str, str]]] = {}
+    for defect_id, sha256, kind in session.connection().execute(stmt).all():
+        out.setdefault(defect_id, []).append({"sha256": sha256, "kind": kind})
+    return out
+
+
+def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None, limit: int) -> dict[str, Any]:
+    """The next ``limit`` defects in scope after ``cur.after`` (by id), with their photos, comments and
+    conflicts (resolved ones too: the device that raised one learns how it ended), from the current rows."""
+    scope: list[Any] = [policy.defect_filter(user)]
+    if project_id is not None:
+        scope.append(Defect.project_id == project_id)
+    if cur.after is not None:
+        scope.append(Defect.id > cur.after)
+    stmt = select(*DEFECT_COLUMNS).where(*scope).order_by(Defect.id).limit(limit + 1)
+    # Plain Core rows through the session's connection (and transaction): no ORM result machinery per row.
+    rows = session.connection().execute(stmt).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not rows:
+        return {"changes": [], "cursor": Cursor(cur.seq).encode(), "more": False}
+    # The page's defects are those in scope in (after, last]; the related rows are read by the same range
+    # and scope in SQL rather than by a list of thousands of ids.
+    last = rows[-1].id
+    in_page = [*scope, Defect.id <= last]
+    photos = _photos(session, *in_page)
+    changes: list[dict[str, Any]] = [
+        {"kind": "defect", "id": str(row.id), "op": "upsert", "data": _defect(row, photos.get(row.id))} for row in rows
+    ]
+    ids = {row.id for row in rows}  # a defect created in the range meanwhile comes with the delta pull
+    comment_stmt = (
+        select(*_COMMENT_COLUMNS)
+        .join(Defect, Defect.id == DefectComment.defect_id)
+        .where(*in_page)
+        .order_by(DefectComment.created_at, DefectComment.id)
+    )
+    for c in session.connection().execute(comment_stmt).all():
+        if c.defect_id in ids:
+            data = {"id": str(c.id), "defect_id": str(c.defect_id), "author_id": c.author_id, "body": c.body}
+            data["created_at"] = c.created_at
+            changes.append({"kind": "comment", "id": data["id"], "op": "upsert", "data": data})
+    conflict_stmt = select(Conflict).join(Defect, Defect.id == Conflict.defect_id).where(*in_page).order_by(Conflict.id)
+    for conflict in session.scalars(conflict_stmt):
+        if conflict.defect_id in ids:
+            changes.append(
+                {"kind": "conflict", "id": str(conflict.id), "op": "upsert", "data": conflict_data(conflict)}
+            )
+    if more:
+        return {"changes": changes, "cursor": Cursor(cur.seq, True, last).encode(), "more": True}
+    return {"changes": changes, "cursor": Cursor(cur.seq).encode(), "more": False}
+
+
+def _delta(session: Session, user: User, since: int, project_id: int | None, limit: int) -> dict[str, Any]:
     stmt = select(SyncChange.seq, SyncChange.kind, SyncChange.entity_id, SyncChange.defect_id).where(
         SyncChange.seq > since
     )
@@ -50,7 +142,7 @@ def pull(
     more = len(rows) > limit
     rows = rows[:limit]
     if not rows:
-        return {"changes": [], "cursor": encode_cursor(since), "more": False}
+        return {"changes": [], "cursor": Cursor(since).encode(), "more": False}
     last = rows[-1].seq
 
     latest: dict[tuple[str, str], tuple[int, uuid.UUID]] = {}
@@ -65,22 +157,27 @@ def pull(
     gone: set[uuid.UUID] = set()
     evict: set[uuid.UUID] = set()
     if hidden and since > 0:
-        # The device has the defect iff it was visible at the cursor, i.e. before the first change after it.
-        first = (
-            select(func.min(SyncChange.seq).label("seq"))
-            .where(SyncChange.seq > since, SyncChange.seq <= last, SyncChange.defect_id.in_(hidden))
-            .group_by(SyncChange.defect_id)
-            .subquery()
-        )
+        # The device may have been sent any state of the defect from the cursor on (a page sends the
+        # current state, which can be newer than the page's last row; a snapshot page is read after its
+        # feed position). Those states are the before-keys of the rows after the cursor, so the device may
+        # have it iff one of them is visible. Evicting a defect the device lacks is harmless.
         had = set(
             session.scalars(
-                select(SyncChange.defect_id).join(first, SyncChange.seq == first.c.seq).where(was_visible(user))
+                select(SyncChange.defect_id)
+                .where(
+                    SyncChange.seq > since,
+                    SyncChange.seq <= last,
+                    SyncChange.defect_id.in_(hidden),
+                    was_visible(user),
+                )
+                .distinct()
             )
         )
         existing = set(session.scalars(select(Defect.id).where(Defect.id.in_(had)))) if had else set()
         gone, evict = had - existing, had & existing
 
-    photos = photos_by_defect(session, [i for (k, _), (_, i) in latest.items() if k == "defect" and i in visible])
+    shown = [i for (k, _), (_, i) in latest.items() if k == "defect" and i in visible]
+    photos = _photos(session, Defect.id.in_(shown)) if shown else {}
     comment_ids = [uuid.UUID(e) for (k, e), (_, i) in latest.items() if k == "comment" and i in visible]
     comments = (
         {str(c.id): c for c in session.scalars(select(DefectComment).where(DefectComment.id.in_(comment_ids)))}
@@ -98,7 +195,7 @@ def pull(
     for (kind, entity_id), (_, defect_id) in latest.items():
         if kind == "defect":
             if defect_id in visible:
-                data = defect_row(visible[defect_id], photos.get(defect_id, []))
+                data = _defect(visible[defect_id], photos.get(defect_id))
                 changes.append({"kind": "defect", "id": entity_id, "op": "upsert", "data": data})
             elif defect_id in evict or defect_id in gone:
                 op = "evict" if defect_id in evict else "delete"
@@ -109,4 +206,4 @@ def pull(
         elif kind == "conflict" and entity_id in conflicts:
             data = conflict_data(conflicts[entity_id])
             changes.append({"kind": "conflict", "id": entity_id, "op": "upsert", "data": data})
-    return {"changes": changes, "cursor": encode_cursor(last), "more": more}
+    return {"changes": changes, "cursor": Cursor(last).encode(), "more": more}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -36,6 +36,7 @@ from server.models import (
 )
 
 from . import hlc, merge
+from .bulk import insert_rows
 from .feed import ChangeSet, lock_for_write
 from .mutations import load_args
 from .payloads import defect_data
@@ -273,10 +274,11 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     merge.write_pending_photos(session, pending_photos)
     session.flush()  # the defects must exist before their history rows
     if history:
-        session.execute(insert(DefectHistory), history)
+        insert_rows(session, DefectHistory, history)
     if new:
-        session.execute(
-            insert(AppliedMutation),
+        insert_rows(
+            session,
+            AppliedMutation,
             [
                 {
                     "device_id": device.id,
@@ -295,10 +297,13 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
         )
         device.last_seq = new[-1].seq
         device.last_push_at = now
+    # Everything else is done before the feed's counter row is locked: publishing takes the lock, and it is
+    # held until the commit, so concurrent pushes wait for it only that long.
+    results = [_result(p, defects, visible) for p in pending]
+    outcome = Outcome(results, SERVER_CLOCK.tick(), applied=len(new), replayed=len(old))
+    session.flush()
     changes.publish(session, now)
-    return Outcome(
-        [_result(p, defects, visible) for p in pending], SERVER_CLOCK.tick(), applied=len(new), replayed=len(old)
-    )
+    return outcome
 
 
 def _result(p: _Pending, defects: dict[uuid.UUID, Defect], visible: set[uuid.UUID]) -> dict[str, Any]:

@@ -28,13 +28,15 @@ from .schemas import (
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync: push, pull, conflicts")
 GZIP_MIN = 1024
+# Level 1 compresses a pull page about as well as 5 (the bulk is random ids and photo hashes) in half the time.
+GZIP_LEVEL = 1
 
 
 def _json(data: Any, status: int = 200) -> Response:
     body = orjson.dumps(data)
     headers = {"Vary": "Accept-Encoding"}
     if len(body) >= GZIP_MIN and "gzip" in request.headers.get("Accept-Encoding", "").lower():
-        body = gzip.compress(body, compresslevel=5)
+        body = gzip.compress(body, compresslevel=GZIP_LEVEL)
         headers["Content-Encoding"] = "gzip"
     return Response(body, status=status, mimetype="application/json", headers=headers)
 
