@@ -1,7 +1,7 @@
 /** One defect: its fields, photos (add, remove, mark up), status actions, comments, conflicts, sync errors. */
 import { useEffect, useState } from 'preact/hooks';
 import { nameOf, t } from '../i18n/index.js';
-import { addComment, addPhotos, changeStatus, discardMutation, removePhoto, retryMutation } from '../page/actions.js';
+import { addComment, addPhotos, changeStatus, removePhoto } from '../page/actions.js';
 import { on } from '../page/bus.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
@@ -12,6 +12,7 @@ import { Conflicts } from './Conflicts.jsx';
 import { SyncMark } from './DefectList.jsx';
 import { Photo } from './Photo.jsx';
 import { PhotoInput } from './PhotoInput.jsx';
+import { RefusalActions } from './RefusalActions.jsx';
 
 function StatusAction({ defect, action, onDone }) {
   const [open, setOpen] = useState(false);
@@ -99,12 +100,7 @@ export function DefectDetail({ app, params }) {
           <span>
             {t(`m_${m.name.split('.')[1]}`)} · {t('rejected')}: <span class="reason">{m.message}</span>
           </span>
-          <button class="secondary" onClick={() => retryMutation(m.seq)}>
-            {t('retry')}
-          </button>
-          <button class="secondary" onClick={() => discardMutation(m.seq)}>
-            {t('discard')}
-          </button>
+          <RefusalActions seq={m.seq} />
         </div>
       ))}
       <Conflicts conflicts={conflicts} />

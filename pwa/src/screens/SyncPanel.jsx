@@ -1,7 +1,7 @@
 /** Everything waiting to sync, item by item: the server's reason for each refusal, with retry and discard. */
 import { useEffect, useState } from 'preact/hooks';
 import { nameOf, t, when } from '../i18n/index.js';
-import { discardMutation, discardUpload, retryMutation, retryUpload } from '../page/actions.js';
+import { discardUpload, retryUpload } from '../page/actions.js';
 import { on } from '../page/bus.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
@@ -9,6 +9,7 @@ import { getDefect } from '../store/defects.js';
 import { allMutations } from '../store/outbox.js';
 import { queuedPhotos } from '../store/photos.js';
 import { useSyncState } from './SyncBar.jsx';
+import { RefusalActions } from './RefusalActions.jsx';
 
 export function SyncPanel({ app }) {
   const { sync } = useSyncState(app);
@@ -49,12 +50,7 @@ export function SyncPanel({ app }) {
                   <span class="error reason">
                     {t('rejected')}: {m.message}
                   </span>
-                  <button class="secondary" onClick={() => retryMutation(m.seq)}>
-                    {t('retry')}
-                  </button>
-                  <button class="secondary" onClick={() => discardMutation(m.seq)}>
-                    {t('discard')}
-                  </button>
+                  <RefusalActions seq={m.seq} />
                 </>
               ) : (
                 <span class="muted">{t('unsynced')}</span>
