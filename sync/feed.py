@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.models import Defect, SyncChange, SyncCounter, utcnow
-
-from .bulk import insert_rows
 
 FEED = "feed"
 CURSOR_PREFIX = "c1."
@@ -113,8 +111,9 @@ class ChangeSet:
         if n:
             at = at or utcnow()
             first = top - n + 1
-            rows = [{**row, "seq": first + i, "at": at} for i, row in enumerate(self.rows.values())]
-            insert_rows(session, SyncChange, rows)
+            session.execute(
+                insert(SyncChange), [{**row, "seq": first + i, "at": at} for i, row in enumerate(self.rows.values())]
+            )
         return top
 
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
 
 from . import hlc, status
-from .bulk import insert_rows
 from .feed import ChangeSet, scope_keys
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
@@ -213,7 +213,7 @@ def write_pending_photos(session: Session, pending: dict[uuid.UUID, list[DefectP
     pending.clear()
     if rows:
         session.flush()
-        insert_rows(session, DefectPhoto, rows)
+        session.execute(insert(DefectPhoto), rows)
 
 
 def _new_photo(ctx: Context, sha256: str, kind: str, at: datetime) -> DefectPhoto:
@@ -315,7 +315,7 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
             "note": args.get("note") or "",
         },
     )
-    outcome = status.apply_command(ctx.session, d, cmd, ctx.changes)
+    outcome = status.apply_command(ctx.session, d, cmd, ctx.changes, ctx.history_rows)
     if outcome.status == "applied" and args.get("due_date") is not None:
         clocks = dict(d.field_clocks or {})
         if ctx.hlc > clocks.get("due_date", ""):

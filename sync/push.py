@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -36,7 +36,6 @@ from server.models import (
 )
 
 from . import hlc, merge
-from .bulk import insert_rows
 from .feed import ChangeSet, lock_for_write
 from .mutations import load_args
 from .payloads import defect_data
@@ -274,11 +273,10 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     merge.write_pending_photos(session, pending_photos)
     session.flush()  # the defects must exist before their history rows
     if history:
-        insert_rows(session, DefectHistory, history)
+        session.execute(insert(DefectHistory), history)
     if new:
-        insert_rows(
-            session,
-            AppliedMutation,
+        session.execute(
+            insert(AppliedMutation),
             [
                 {
                     "device_id": device.id,

@@ -92,8 +92,16 @@ def _theirs(cmd: StatusCommand) -> dict[str, Any]:
     }
 
 
-def apply_command(session: Session, d: Defect, cmd: StatusCommand, changes: ChangeSet) -> Outcome:
-    """Fold a new command into the defect (locked by the caller); returns what became of it."""
+def apply_command(
+    session: Session,
+    d: Defect,
+    cmd: StatusCommand,
+    changes: ChangeSet,
+    history: list[dict[str, Any]] | None = None,
+) -> Outcome:
+    """Fold a new command into the defect (locked by the caller); returns what became of it.
+
+    History rows go to ``history`` when given (a push inserts them all in one statement), else to the session."""
     keys_before = scope_keys(d)
     old_state = snapshot(d)
     clocks = d.field_clocks or {}
@@ -143,16 +151,19 @@ def apply_command(session: Session, d: Defect, cmd: StatusCommand, changes: Chan
     if new_state != old_state:
         for f in ("status", "contractor_id", "repeat_count", "satisfaction"):
             if old_state[f] != new_state[f]:
-                session.add(
-                    DefectHistory(
-                        defect_id=d.id,
-                        user_id=cmd.user_id,
-                        device_id=cmd.device_id,
-                        action="status" if f == "status" else cmd.action,
-                        field=f,
-                        old=old_state[f],
-                        new=new_state[f],
-                    )
-                )
+                row = {
+                    "defect_id": d.id,
+                    "at": utcnow(),
+                    "user_id": cmd.user_id,
+                    "device_id": cmd.device_id,
+                    "action": "status" if f == "status" else cmd.action,
+                    "field": f,
+                    "old": old_state[f],
+                    "new": new_state[f],
+                }
+                if history is None:
+                    session.add(DefectHistory(**row))
+                else:
+                    history.append(row)
         changes.defect(d, keys_before)
     return result

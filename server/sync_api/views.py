@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -30,6 +33,22 @@ blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline s
 GZIP_MIN = 1024
 # Level 1 compresses a pull page about as well as 5 (the bulk is random ids and photo hashes) in half the time.
 GZIP_LEVEL = 1
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a pull page is built.
+
+    A page allocates tens of thousands of short-lived objects (rows, dicts, strings), which sets off
+    full collections that walk every object of the long-lived worker process: a third of a 5,000-defect
+    pull page's time. Those objects are freed by reference counting; anything cyclic is collected after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -65,12 +84,15 @@ def push(body: dict[str, Any]) -> Any:
 @blp.response(200, PullResultSchema)
 def pull(query: dict[str, Any]) -> Any:
     """Changes after the cursor within the caller's scope, gzip-compressed when accepted."""
-    try:
-        page = pull_service.pull(db.session(), current_user(), query["cursor"], query.get("project_id"), query["limit"])
-    except CursorError as exc:
-        abort(400, message=str(exc))
-    db.session.rollback()  # end the read transaction promptly
-    return _json(page)
+    with _gc_paused():
+        try:
+            page = pull_service.pull(
+                db.session(), current_user(), query["cursor"], query.get("project_id"), query["limit"]
+            )
+        except CursorError as exc:
+            abort(400, message=str(exc))
+        db.session.rollback()  # end the read transaction promptly
+        return _json(page)
 
 
 @blp.route("/conflicts")
