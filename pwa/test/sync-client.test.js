@@ -125,6 +125,29 @@ describe('pull', () => {
     expect(await getDefect(uuid(2))).toBeTruthy();
     expect(f.calls[0].path).toContain('project_id=1');
   });
+
+  it('keeps going past an empty page that is not the last', async () => {
+    const pages = {
+      '': { changes: [], cursor: 'c1.5', more: true },
+      'c1.5': { changes: [{ kind: 'defect', id: uuid(3), op: 'upsert', data: serverDefect({ id: uuid(3) }) }], cursor: 'c1.9', more: false },
+    };
+    const f = fakeFetch({
+      'GET /api/sync/pull': ({ path }) => ({ json: pages[new URL(path, 'http://x').searchParams.get('cursor')] }),
+    });
+    vi.stubGlobal('fetch', f);
+    const r = await pull(1);
+    expect(r.received).toBe(1);
+    expect(await getDefect(uuid(3))).toBeTruthy();
+    expect(await getMeta('cursor:1')).toBe('c1.9');
+  });
+
+  it('stops when the server does not move the cursor', async () => {
+    const f = fakeFetch({ 'GET /api/sync/pull': () => ({ json: { changes: [], cursor: '', more: true } }) });
+    vi.stubGlobal('fetch', f);
+    const r = await pull(1);
+    expect(r.received).toBe(0);
+    expect(f.calls.length).toBe(1);
+  });
 });
 
 describe('photos', () => {

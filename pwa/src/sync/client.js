@@ -60,11 +60,14 @@ export async function pull(projectId, progress = () => {}) {
     for (const ch of changes) {
       if (ch.kind === 'defect' && ch.op === 'upsert') for (const p of ch.data?.photos ?? []) photoShas.add(p.sha256);
     }
+    const advanced = page.cursor != null && page.cursor !== cursor;
     cursor = page.cursor ?? cursor;
     await setMeta(key, cursor);
     received += changes.length;
     progress(received);
-    if (!page.more || changes.length === 0) break;
+    // A page can be empty and still not be the last (every row on it was outside this user's scope):
+    // keep going while the cursor moves.
+    if (!page.more || !advanced) break;
   }
   return { received, photoShas: [...photoShas] };
 }
