@@ -7,5 +7,5 @@ flask --app server.app db upgrade
 flask --app server.app demo load
 PORT="${PORT:-5000}"
 echo "== serving on http://127.0.0.1:$PORT/  (API docs: http://127.0.0.1:$PORT/api/docs)"
-exec gunicorn --workers "${WORKERS:-2}" --threads 4 --bind "${HOST:-0.0.0.0}:$PORT" \
-  --access-logfile - 'server.app:create_app()'
+# The app writes one JSON line per request itself (with its request id), so no gunicorn access log.
+exec gunicorn --workers "${WORKERS:-2}" --threads 4 --bind "${HOST:-0.0.0.0}:$PORT" 'server.app:create_app()'
