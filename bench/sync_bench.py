@@ -231,6 +231,36 @@ class Device:
                 return n, wire, cursor, time.perf_counter() - start
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc; 0 for one that has gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def server_pids(server: Server, url: str) -> tuple[list[int], list[int]]:
+    """(gunicorn workers, PostgreSQL backends serving the bench database) — for CPU per push, a figure the
+    other load on a shared machine does not move much."""
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
+    backends: list[int] = []
+    if url.startswith("postgresql"):
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database) as conn:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (u.database,)).fetchall()
+            mine = conn.info.backend_pid
+        backends = [pid for (pid,) in rows if pid != mine]
+    return [int(c) for c in children], backends
+
+
 def run_phase(jobs: list[tuple[Device, bytes]], concurrency: int) -> tuple[float, list[float]]:
     """Pushes per device in order, `concurrency` devices at once. Returns (seconds, latencies)."""
     by_device: dict[str, list[tuple[Device, bytes]]] = {}
@@ -290,7 +320,13 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
         for dev, muts in zip(devs, creates):
             for i in range(0, len(muts), batch):
                 jobs.append((dev, dev.batch([("defect.create", a) for a in muts[i : i + batch]])))
+        warm = Device(server.base, world["tokens"][-1])  # every worker connected before CPU is counted
+        for _ in range(8):
+            warm.pull_all()
+        workers_pids, backend_pids = server_pids(server, url)
+        cpu0 = cpu_seconds(workers_pids), cpu_seconds(backend_pids)
         t_create, lat_create = run_phase(jobs, 4)
+        cpu1 = cpu_seconds(workers_pids), cpu_seconds(backend_pids)
         cursor_after_create = Device(server.base, world["tokens"][-1]).pull_all()[2]
 
         jobs = []
@@ -311,6 +347,7 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
             for i in range(0, len(named), batch):
                 jobs.append((dev, dev.batch(named[i : i + batch])))
         t_update, lat_update = run_phase(jobs, 4)
+        cpu2 = cpu_seconds(workers_pids), cpu_seconds(backend_pids)
 
         fresh = Device(server.base, world["tokens"][-1])
         full = [fresh.pull_all(limit=5000) for _ in range(3)]
@@ -321,8 +358,11 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
     n_create, n_update = devices * per_device, devices * updates
     full_s = statistics.median(f[3] for f in full)
     delta_s = statistics.median(d[3] for d in delta)
+    pushes_create, pushes_update = n_create / batch, n_update / batch
     return {
         "label": label,
+        "cpu_create": ((cpu1[0] - cpu0[0]) / pushes_create * 1000, (cpu1[1] - cpu0[1]) / pushes_create * 1000),
+        "cpu_update": ((cpu2[0] - cpu1[0]) / pushes_update * 1000, (cpu2[1] - cpu1[1]) / pushes_update * 1000),
         "create_rate": n_create / t_create,
         "create_p50": statistics.median(lat_create) * 1000,
         "create_p99": pct(lat_create, 99) * 1000,
@@ -356,6 +396,9 @@ def report(r: dict) -> None:
         f"full pull    : {r['full_n']} changes in {r['full_s'] * 1000:.0f} ms (median of 3), {r['full_mb']:.2f} MB"
         f" on the wire  targets 0.5 s / 2.5 MB  ratios {r['full_s'] / 0.5:.2f} / {r['full_mb'] / 2.5:.2f}"
     )
+    for phase in ("create", "update"):
+        app, db = r[f"cpu_{phase}"]
+        print(f"CPU per push : {phase}s {app:.1f} ms in the app workers, {db:.1f} ms in the database (100 mutations)")
     print(f"delta pull   : {r['delta_n']} changes in {r['delta_s'] * 1000:.0f} ms, {r['delta_mb']:.2f} MB on the wire")
 
 

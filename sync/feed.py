@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.models import Defect, SyncChange, SyncCounter, utcnow
+
+from .bulk import insert_rows
 
 FEED = "feed"
 CURSOR_PREFIX = "c1."
@@ -75,15 +77,13 @@ def decode_cursor(cursor: str | None) -> int:
     return parsed.seq
 
 
+# The columns server.policy.defect_filter looks at; each feed row keeps them as they were before the change.
+SCOPE_COLUMNS = ("project_id", "unit_id", "contractor_id", "reporter_id", "inspection_id")
+
+
 def scope_keys(d: Defect) -> dict[str, Any]:
-    """The columns server.policy.defect_filter looks at, as they are now."""
-    return {
-        "project_id": d.project_id,
-        "unit_id": d.unit_id,
-        "contractor_id": d.contractor_id,
-        "reporter_id": d.reporter_id,
-        "inspection_id": d.inspection_id,
-    }
+    """The defect's scope columns as they are now."""
+    return {k: getattr(d, k) for k in SCOPE_COLUMNS}
 
 
 @dataclass
@@ -111,9 +111,8 @@ class ChangeSet:
         if n:
             at = at or utcnow()
             first = top - n + 1
-            session.execute(
-                insert(SyncChange), [{**row, "seq": first + i, "at": at} for i, row in enumerate(self.rows.values())]
-            )
+            rows = [{**row, "seq": first + i, "at": at} for i, row in enumerate(self.rows.values())]
+            insert_rows(session, SyncChange, rows)
         return top
 
 

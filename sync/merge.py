@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from server.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
 
 from . import hlc, status
-from .feed import ChangeSet, scope_keys
+from .bulk import insert_rows
+from .feed import SCOPE_COLUMNS, ChangeSet, scope_keys
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
 CLOCK_KEY = {"pin_x": "pin", "pin_y": "pin"}
@@ -50,6 +50,31 @@ class Lookups:
 
 
 @dataclass
+class Created:
+    """Defects created in this push (with their photos), as rows: written with one bulk insert per table
+    when the push ends, or as soon as a later mutation of the same push needs one as a model object."""
+
+    defects: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # not written yet
+    photos: list[dict[str, Any]] = field(default_factory=list)
+    ids: set[uuid.UUID] = field(default_factory=set)  # every defect created in this push
+
+    def add(self, row: dict[str, Any], photos: list[dict[str, Any]]) -> None:
+        self.defects[row["id"]] = row
+        self.photos.extend(photos)
+        self.ids.add(row["id"])
+
+    def write(self, session: Session, now: datetime) -> None:
+        if not self.defects:
+            return
+        for row in self.defects.values():
+            row["updated_at"] = now
+        insert_rows(session, Defect, list(self.defects.values()))
+        insert_rows(session, DefectPhoto, self.photos)
+        self.defects.clear()
+        self.photos.clear()
+
+
+@dataclass
 class Context:
     session: Session
     user: User
@@ -61,18 +86,20 @@ class Context:
     lookups: Lookups
     changes: ChangeSet
     history_rows: list[dict[str, Any]] = field(default_factory=list)
-    pending_photos: dict[uuid.UUID, list[DefectPhoto]] = field(default_factory=dict)
+    created: Created = field(default_factory=Created)
 
     @property
     def at(self) -> datetime:
         """When the device made the change (its clock's physical time)."""
         return datetime.fromtimestamp(hlc.parse(self.hlc).physical / 1000, UTC)
 
-    def history(self, d: Defect, action: str, f: str | None = None, old: Any = None, new: Any = None) -> None:
+    def history(
+        self, defect_id: uuid.UUID, action: str, f: str | None = None, old: Any = None, new: Any = None
+    ) -> None:
         """Queue a history row; the push writes them all with one INSERT."""
         self.history_rows.append(
             {
-                "defect_id": d.id,
+                "defect_id": defect_id,
                 "at": utcnow(),
                 "user_id": self.user.id,
                 "device_id": self.device_id,
@@ -83,11 +110,19 @@ class Context:
             }
         )
 
+    def defect(self, defect_id: uuid.UUID) -> Defect | None:
+        """The defect as a model object; one created earlier in this push is written first, then loaded."""
+        if defect_id in self.created.ids and defect_id not in self.defects:
+            self.created.write(self.session, utcnow())
+            stmt = select(Defect).where(Defect.id == defect_id).options(selectinload(Defect.photos))
+            self.defects[defect_id] = self.session.scalars(stmt).one()
+        return self.defects.get(defect_id)
+
 
 @dataclass
 class Applied:
     status: str  # applied | merged | duplicate | conflict
-    defect: Defect
+    defect: Defect | uuid.UUID  # the model object, or the id of a defect created by this mutation
     message: str = ""
     conflict_id: int | None = None
 
@@ -101,7 +136,7 @@ def _plain(value: Any) -> Any:
 
 
 def _visible_defect(ctx: Context, defect_id: uuid.UUID) -> Defect:
-    d = ctx.defects.get(defect_id)
+    d = ctx.defect(defect_id)
     if d is None or defect_id not in ctx.visible:
         raise Rejected(NOT_FOUND)
     return d
@@ -117,7 +152,7 @@ def _check_place(ctx: Context, unit: Unit, values: dict[str, Any]) -> None:
 
 
 def create(ctx: Context, args: dict[str, Any]) -> Applied:
-    existing = ctx.defects.get(args["id"])
+    existing = ctx.defect(args["id"])
     if existing is not None:
         if args["id"] in ctx.visible:
             return Applied("duplicate", existing, "该缺陷已登记 / This defect is already recorded")
@@ -130,46 +165,49 @@ def create(ctx: Context, args: dict[str, Any]) -> Applied:
     if inspection_id is not None and ctx.lookups.inspections.get(inspection_id) != unit.project_id:
         raise Rejected("检查批次不属于该项目 / The inspection is not in this unit's project")
     at = ctx.at
-    d = Defect(
-        id=args["id"],
-        project_id=unit.project_id,
-        unit_id=unit.id,
-        room_id=args.get("room_id"),
-        pin_x=args.get("pin_x"),
-        pin_y=args.get("pin_y"),
-        type_id=args["type_id"],
-        severity=args.get("severity") or ctx.lookups.types[args["type_id"]],
-        description=args.get("description") or "",
-        reporter_id=ctx.user.id,
-        inspection_id=inspection_id,
-        status="open",
-        repeat_count=0,
-        created_at=at,
-        updated_at=utcnow(),
-        field_clocks={CLOCK_KEY.get(f, f): ctx.hlc for f in EDITABLE},
-    )
-    photos: dict[str, DefectPhoto] = {}
+    defect_id = args["id"]
+    row = {
+        "id": defect_id,
+        "project_id": unit.project_id,
+        "unit_id": unit.id,
+        "room_id": args.get("room_id"),
+        "pin_x": args.get("pin_x"),
+        "pin_y": args.get("pin_y"),
+        "type_id": args["type_id"],
+        "severity": args.get("severity") or ctx.lookups.types[args["type_id"]],
+        "description": args.get("description") or "",
+        "reporter_id": ctx.user.id,
+        "inspection_id": inspection_id,
+        "contractor_id": None,
+        "status": "open",
+        "due_date": None,
+        "repeat_count": 0,
+        "satisfaction": None,
+        "created_at": at,
+        "updated_at": at,
+        "assigned_at": None,
+        "fixed_at": None,
+        "closed_at": None,
+        "field_clocks": {CLOCK_KEY.get(f, f): ctx.hlc for f in EDITABLE},
+    }
+    photos: dict[str, dict[str, Any]] = {}
     for ref in args.get("photos") or []:
-        if ref["sha256"] not in photos:
-            photos[ref["sha256"]] = DefectPhoto(
-                defect_id=d.id,
-                sha256=ref["sha256"],
-                kind=ref["kind"],
-                added_by_id=ctx.user.id,
-                added_at=at,
-                clock=ctx.hlc,
-                removed_clock=None,
-                removed_at=None,
-            )
-    ctx.session.add(d)
-    # A new defect's photos are written with one bulk INSERT at the end of the push (see pending_photos).
-    set_committed_value(d, "photos", list(photos.values()))
-    ctx.pending_photos[d.id] = list(photos.values())
-    ctx.defects[d.id] = d
-    ctx.visible.add(d.id)
-    ctx.history(d, "create", new={"unit_id": d.unit_id, "type_id": d.type_id, "severity": d.severity})
-    ctx.changes.defect(d)
-    return Applied("applied", d)
+        photos.setdefault(
+            ref["sha256"],
+            {
+                "defect_id": defect_id,
+                "sha256": ref["sha256"],
+                "kind": ref["kind"],
+                "added_by_id": ctx.user.id,
+                "added_at": at,
+                "clock": ctx.hlc,
+            },
+        )
+    ctx.created.add(row, list(photos.values()))
+    ctx.visible.add(defect_id)
+    ctx.history(defect_id, "create", new={"unit_id": unit.id, "type_id": row["type_id"], "severity": row["severity"]})
+    ctx.changes.touch("defect", defect_id, defect_id, {k: row[k] for k in SCOPE_COLUMNS})
+    return Applied("applied", defect_id)
 
 
 def update(ctx: Context, args: dict[str, Any]) -> Applied:
@@ -186,7 +224,7 @@ def update(ctx: Context, args: dict[str, Any]) -> Applied:
             old = getattr(d, f)
             if old != value:
                 setattr(d, f, value)
-                ctx.history(d, "set", f, old, value)
+                ctx.history(d.id, "set", f, old, value)
         else:
             lost.append(f)
     for f in values:
@@ -203,28 +241,11 @@ def update(ctx: Context, args: dict[str, Any]) -> Applied:
     return Applied("applied", d)
 
 
-def write_pending_photos(session: Session, pending: dict[uuid.UUID, list[DefectPhoto]]) -> None:
-    """Bulk-insert the photos of defects created in this push (their defects must be flushed first)."""
-    rows = [
-        {c: getattr(p, c) for c in ("defect_id", "sha256", "kind", "added_by_id", "added_at", "clock")}
-        for photos in pending.values()
-        for p in photos
-    ]
-    pending.clear()
-    if rows:
-        session.flush()
-        session.execute(insert(DefectPhoto), rows)
-
-
 def _new_photo(ctx: Context, sha256: str, kind: str, at: datetime) -> DefectPhoto:
     return DefectPhoto(sha256=sha256, kind=kind, added_by_id=ctx.user.id, added_at=at, clock=ctx.hlc)
 
 
-def _photo(ctx: Context, d: Defect, sha256: str) -> DefectPhoto | None:
-    if d.id in ctx.pending_photos:
-        # Created earlier in this push: write its photos now and use the persistent rows from here on.
-        write_pending_photos(ctx.session, {d.id: ctx.pending_photos.pop(d.id)})
-        ctx.session.expire(d, ["photos"])
+def _photo(d: Defect, sha256: str) -> DefectPhoto | None:
     return next((p for p in d.photos if p.sha256 == sha256), None)
 
 
@@ -235,10 +256,10 @@ def _in_set(p: DefectPhoto) -> bool:
 
 def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
     d = _visible_defect(ctx, args["id"])
-    p = _photo(ctx, d, args["sha256"])
+    p = _photo(d, args["sha256"])
     if p is None:
         d.photos.append(_new_photo(ctx, args["sha256"], args["kind"], ctx.at))
-        ctx.history(d, "photo_add", "photos", None, args["sha256"])
+        ctx.history(d.id, "photo_add", "photos", None, args["sha256"])
         ctx.changes.defect(d)
         return Applied("applied", d)
     was = _in_set(p)
@@ -247,7 +268,7 @@ def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
     now = _in_set(p)
     p.removed_at = None if now else (p.removed_at or utcnow())
     if now and not was:
-        ctx.history(d, "photo_add", "photos", None, args["sha256"])
+        ctx.history(d.id, "photo_add", "photos", None, args["sha256"])
         ctx.changes.defect(d)
         return Applied("applied", d)
     ctx.changes.defect(d)
@@ -258,7 +279,7 @@ def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
 
 def photo_remove(ctx: Context, args: dict[str, Any]) -> Applied:
     d = _visible_defect(ctx, args["id"])
-    p = _photo(ctx, d, args["sha256"])
+    p = _photo(d, args["sha256"])
     if p is None:
         # Remember the removal, so an older add arriving later stays removed.
         p = _new_photo(ctx, args["sha256"], "before", ctx.at)
@@ -271,7 +292,7 @@ def photo_remove(ctx: Context, args: dict[str, Any]) -> Applied:
     p.removed_at = None if now else (p.removed_at or utcnow())
     ctx.changes.defect(d)
     if was and not now:
-        ctx.history(d, "photo_remove", "photos", args["sha256"], None)
+        ctx.history(d.id, "photo_remove", "photos", args["sha256"], None)
         return Applied("applied", d)
     if now:
         return Applied("merged", d, "照片在您删除之后又被添加 / The photo was added again after your removal")
@@ -290,7 +311,7 @@ def comment(ctx: Context, args: dict[str, Any]) -> Applied:
     )
     ctx.session.add(c)
     ctx.lookups.existing_comments[c.id] = d.id
-    ctx.history(d, "comment", None, None, args["body"][:200])
+    ctx.history(d.id, "comment", None, None, args["body"][:200])
     ctx.changes.touch("comment", c.id, d.id, scope_keys(d))
     return Applied("applied", d)
 
@@ -319,12 +340,12 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
     if outcome.status == "applied" and args.get("due_date") is not None:
         clocks = dict(d.field_clocks or {})
         if ctx.hlc > clocks.get("due_date", ""):
-            ctx.history(d, "set", "due_date", d.due_date, args["due_date"])
+            ctx.history(d.id, "set", "due_date", d.due_date, args["due_date"])
             d.due_date = args["due_date"]
             clocks["due_date"] = ctx.hlc
             d.field_clocks = clocks
     if args.get("note"):
-        ctx.history(d, "note", None, None, args["note"][:200])
+        ctx.history(d.id, "note", None, None, args["note"][:200])
     return Applied(outcome.status, d, outcome.message, outcome.conflict_id)
 
 

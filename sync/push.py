@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -36,6 +36,7 @@ from server.models import (
 )
 
 from . import hlc, merge
+from .bulk import insert_rows, one_of
 from .feed import ChangeSet, lock_for_write
 from .mutations import load_args
 from .payloads import defect_data
@@ -175,26 +176,28 @@ def _lookups(session: Session, user: User, todo: list[_Pending], defects: dict[u
             comment_ids.add(a["comment_id"])
     if unit_ids:
         for uid, project_id, plan_type_id in session.execute(
-            select(Unit.id, Unit.project_id, Unit.plan_type_id).where(Unit.id.in_(unit_ids))
+            select(Unit.id, Unit.project_id, Unit.plan_type_id).where(one_of(session, Unit.id, unit_ids))
         ):
             lk.units[uid] = merge.Unit(uid, project_id, plan_type_id)
     create_units = {a["unit_id"] for a in creates}
     if create_units:
-        stmt = select(Unit.id).where(Unit.id.in_(create_units), policy.unit_filter(user))
+        stmt = select(Unit.id).where(one_of(session, Unit.id, create_units), policy.unit_filter(user))
         lk.creatable_units = set(session.scalars(stmt))
     if type_ids:
-        stmt2 = select(DefectType.id, DefectType.default_severity).where(DefectType.id.in_(type_ids))
+        stmt2 = select(DefectType.id, DefectType.default_severity).where(one_of(session, DefectType.id, type_ids))
         lk.types = {tid: sev for tid, sev in session.execute(stmt2)}
     if room_ids:
-        stmt_rooms = select(Room.id, Room.plan_type_id).where(Room.id.in_(room_ids))
+        stmt_rooms = select(Room.id, Room.plan_type_id).where(one_of(session, Room.id, room_ids))
         lk.rooms = {rid: pt for rid, pt in session.execute(stmt_rooms)}
     if insp_ids:
-        stmt3 = select(Inspection.id, Inspection.project_id).where(Inspection.id.in_(insp_ids))
+        stmt3 = select(Inspection.id, Inspection.project_id).where(one_of(session, Inspection.id, insp_ids))
         lk.inspections = {iid: pid for iid, pid in session.execute(stmt3)}
     if contractor_ids:
-        lk.contractors = set(session.scalars(select(Contractor.id).where(Contractor.id.in_(contractor_ids))))
+        lk.contractors = set(
+            session.scalars(select(Contractor.id).where(one_of(session, Contractor.id, contractor_ids)))
+        )
     if comment_ids:
-        stmt4 = select(DefectComment.id, DefectComment.defect_id).where(DefectComment.id.in_(comment_ids))
+        stmt4 = select(DefectComment.id, DefectComment.defect_id).where(one_of(session, DefectComment.id, comment_ids))
         lk.existing_comments = {cid: did for cid, did in session.execute(stmt4)}
     return lk
 
@@ -211,7 +214,7 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
             row.seq: row
             for row in session.scalars(
                 select(AppliedMutation).where(
-                    AppliedMutation.device_id == device.id, AppliedMutation.seq.in_([p.seq for p in old])
+                    AppliedMutation.device_id == device.id, one_of(session, AppliedMutation.seq, [p.seq for p in old])
                 )
             )
         }
@@ -234,7 +237,7 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     if ids:
         stmt = (
             select(Defect)
-            .where(Defect.id.in_(ids))
+            .where(one_of(session, Defect.id, ids))
             .order_by(Defect.id)  # lock in one order everywhere, so concurrent pushes cannot deadlock
             .options(selectinload(Defect.photos))
             .with_for_update(of=Defect)
@@ -242,41 +245,38 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
         defects = {d.id: d for d in session.scalars(stmt)}
     visible: set[uuid.UUID] = set()
     if defects:
-        stmt5 = select(Defect.id).where(Defect.id.in_(list(defects)), policy.defect_filter(user))
+        stmt5 = select(Defect.id).where(one_of(session, Defect.id, list(defects)), policy.defect_filter(user))
         visible = set(session.scalars(stmt5))
     lookups = _lookups(session, user, todo, defects)
     changes = ChangeSet()
     history: list[dict[str, Any]] = []
-    pending_photos: dict[uuid.UUID, list[Any]] = {}
+    created = merge.Created()
     for p in todo:
         assert p.args is not None
         ctx = merge.Context(
-            session, user, device_id, p.seq, p.hlc, defects, visible, lookups, changes, history, pending_photos
+            session, user, device_id, p.seq, p.hlc, defects, visible, lookups, changes, history, created
         )
         try:
             applied = merge.HANDLERS[p.name](ctx, p.args)
         except merge.Rejected as exc:
             p.status, p.message = "rejected", str(exc)
             continue
-        p.status, p.message, p.conflict_id, p.defect_id = (
-            applied.status,
-            applied.message,
-            applied.conflict_id,
-            applied.defect.id,
-        )
+        p.status, p.message, p.conflict_id = applied.status, applied.message, applied.conflict_id
+        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
         SERVER_CLOCK.observe(p.hlc)
 
     now = utcnow()
     for kind, entity in changes.rows:
-        if kind == "defect":
-            defects[uuid.UUID(entity)].updated_at = now
-    merge.write_pending_photos(session, pending_photos)
-    session.flush()  # the defects must exist before their history rows
-    if history:
-        session.execute(insert(DefectHistory), history)
+        changed = defects.get(uuid.UUID(entity)) if kind == "defect" else None
+        if changed is not None:
+            changed.updated_at = now
+    session.flush()
+    created.write(session, now)  # the defects must exist before their history rows
+    insert_rows(session, DefectHistory, history)
     if new:
-        session.execute(
-            insert(AppliedMutation),
+        insert_rows(
+            session,
+            AppliedMutation,
             [
                 {
                     "device_id": device.id,

@@ -112,3 +112,23 @@ def test_clock_naming_another_device_is_rejected(world, device, client):
 def test_push_requires_login(client):
     r = client.post("/api/sync/push", json={"device_id": str(uuid.uuid4()), "mutations": []})
     assert r.status_code == 401
+
+
+def test_defects_created_in_a_push_can_be_edited_later_in_the_same_push(world, device):
+    a = device(world.inspector)
+    ids = [create_args(world) for _ in range(4)]
+    for args in ids:
+        a.mutate("defect.create", **args)
+    # Edits of the first and the last of them, and a photo on one, interleaved with another create.
+    a.mutate("defect.update", id=ids[0]["id"], fields={"description": "改一"})
+    a.mutate("defect.create", **create_args(world))
+    a.mutate("defect.update", id=ids[3]["id"], fields={"severity": "A"})
+    a.mutate("defect.photo_add", id=ids[2]["id"], sha256="b" * 64, kind="before")
+    a.mutate("defect.update", id=ids[0]["id"], fields={"description": "改二"})
+    results = a.push()
+    assert [r["status"] for r in results] == ["applied"] * 9
+    got = {str(d.id): d for d in db.session.scalars(select(Defect))}
+    assert len(got) == 5
+    assert got[ids[0]["id"]].description == "改二" and got[ids[3]["id"]].severity == "A"
+    assert sorted(p.sha256 for p in got[ids[2]["id"]].photos) == ["a" * 64, "b" * 64]
+    assert db.session.scalar(select(func.count()).select_from(DefectHistory)) == 5 + 4

@@ -1,0 +1,56 @@
+"""The push request's envelope (device id, and the mutations with their seq, clock and name), decoded and
+checked in one pass by msgspec. Each mutation's ``args`` are checked later, one by one (``mutations``), so
+that a bad one is rejected alone instead of failing the whole push."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta, Struct
+
+DEVICE_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
+
+
+class Mutation(Struct, forbid_unknown_fields=True):
+    seq: Annotated[int, Meta(ge=1, le=2**62)]
+    hlc: Annotated[str, Meta(max_length=100)]
+    name: Annotated[str, Meta(max_length=40)]
+    args: Any = msgspec.field(default_factory=dict)
+
+
+class Push(Struct, forbid_unknown_fields=True):
+    device_id: Annotated[str, Meta(pattern=DEVICE_ID)]
+    mutations: list[Mutation]
+
+
+class EnvelopeError(ValueError):
+    """``status`` 400 for a body that is not JSON, 422 for JSON of the wrong shape (``field`` names where)."""
+
+    def __init__(self, status: int, message: str, field: str = ""):
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def decode(body: bytes) -> dict[str, Any]:
+    """``{"device_id": str, "mutations": [{"seq", "hlc", "name", "args"}, …]}`` or EnvelopeError."""
+    try:
+        push = msgspec.json.decode(body, type=Push)
+    except msgspec.ValidationError as exc:
+        text, _, where = str(exc).rpartition(" - at ")
+        detail = text or str(exc)
+        field = where.strip("`").removeprefix("$").removeprefix(".") if text else ""
+        missing = re.search(r"missing required field `(\w+)`", detail)
+        if missing:
+            field = f"{field}.{missing[1]}" if field else missing[1]
+        if field.startswith("device_id"):
+            detail = "设备编号格式错误 / device_id must be a UUID (at most 64 characters)"
+        message = f"请求内容有误 / The request has invalid fields: {field or 'body'}: {detail}"
+        raise EnvelopeError(422, message, field) from exc
+    except msgspec.DecodeError as exc:
+        raise EnvelopeError(400, f"请求不是有效的 JSON / The body is not valid JSON: {exc}") from exc
+    return {
+        "device_id": push.device_id,
+        "mutations": [{"seq": m.seq, "hlc": m.hlc, "name": m.name, "args": m.args} for m in push.mutations],
+    }
