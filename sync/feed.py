@@ -23,8 +23,11 @@ from server.models import Defect, SyncChange, SyncCounter, utcnow
 from .bulk import insert_rows
 
 FEED = "feed"
-CURSOR_PREFIX = "c1."
-SNAPSHOT_PREFIX = "s1."
+CURSOR_PREFIX = "c2."
+SNAPSHOT_PREFIX = "s2."
+# Cursors from before scope versions: still understood, and answered with a reset (they carry no version).
+LEGACY_CURSOR_PREFIX = "c1."
+LEGACY_SNAPSHOT_PREFIX = "s1."
 _INVALID = "同步游标无效，请重新完整同步 / The sync cursor is not valid; pull again from the start"
 
 
@@ -35,46 +38,65 @@ class CursorError(ValueError):
 @dataclass(frozen=True)
 class Cursor:
     """Where a device is: in the change feed after ``seq``, or (``snapshot``) part-way through a first
-    download that resumes after defect ``after`` and then continues the feed after ``seq``."""
+    download that resumes after defect ``after`` and then continues the feed after ``seq``.
+
+    ``version`` is the user's ``scope_version`` the cursor was made under (None for a legacy cursor): what
+    the device holds is right for that scope only, so a pull under another version starts it over."""
 
     seq: int
+    version: int | None
     snapshot: bool = False
     after: uuid.UUID | None = None
 
     def encode(self) -> str:
+        if self.version is None:
+            raise ValueError("a cursor is always issued with a scope version")
         if not self.snapshot:
-            return f"{CURSOR_PREFIX}{self.seq}"
-        return f"{SNAPSHOT_PREFIX}{self.seq}.{self.after.hex if self.after else ''}"
+            return f"{CURSOR_PREFIX}{self.seq}.{self.version}"
+        return f"{SNAPSHOT_PREFIX}{self.seq}.{self.version}.{self.after.hex if self.after else ''}"
 
 
-def encode_cursor(seq: int) -> str:
-    return Cursor(seq).encode()
+def _number(text: str) -> int | None:
+    """A non-negative integer that fits a BIGINT, or None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _after(text: str) -> uuid.UUID | None:
+    if len(text) != 32:
+        raise ValueError(text)
+    return uuid.UUID(hex=text)
 
 
 def parse_cursor(cursor: str | None) -> Cursor | None:
-    """None for an empty cursor (a first pull); CursorError if it is not one of ours."""
+    """None for an empty cursor (a first pull); CursorError if it is not one of ours.
+
+    ``c2.<seq>.<version>`` (the feed after seq) and ``s2.<seq>.<version>.<after>`` (a snapshot that
+    resumes after defect ``after``, empty at its start); the legacy ``c1.<seq>`` and ``s1.<seq>.<after>``
+    parse with ``version=None``."""
     if not cursor:
         return None
-    if cursor.startswith(CURSOR_PREFIX) and cursor[len(CURSOR_PREFIX) :].isdigit():
-        return Cursor(int(cursor[len(CURSOR_PREFIX) :]))
-    if cursor.startswith(SNAPSHOT_PREFIX):
-        seq, _, after = cursor[len(SNAPSHOT_PREFIX) :].partition(".")
-        if seq.isdigit() and len(after) in (0, 32):
-            try:
-                return Cursor(int(seq), True, uuid.UUID(hex=after) if after else None)
-            except ValueError:
-                pass
+    try:
+        if cursor.startswith(CURSOR_PREFIX):
+            seq, version = (_number(p) for p in cursor[len(CURSOR_PREFIX) :].split("."))
+            if seq is not None and version is not None:
+                return Cursor(seq, version)
+        elif cursor.startswith(SNAPSHOT_PREFIX):
+            seq_text, version_text, after = cursor[len(SNAPSHOT_PREFIX) :].split(".")
+            seq, version = _number(seq_text), _number(version_text)
+            if seq is not None and version is not None:
+                return Cursor(seq, version, True, _after(after) if after else None)
+        elif cursor.startswith(LEGACY_CURSOR_PREFIX):
+            seq = _number(cursor[len(LEGACY_CURSOR_PREFIX) :])
+            if seq is not None:
+                return Cursor(seq, None)
+        elif cursor.startswith(LEGACY_SNAPSHOT_PREFIX):
+            seq_text, after = cursor[len(LEGACY_SNAPSHOT_PREFIX) :].split(".")
+            seq = _number(seq_text)
+            if seq is not None:
+                return Cursor(seq, None, True, _after(after) if after else None)
+    except ValueError:  # wrong number of parts, or not a defect id
+        pass
     raise CursorError(_INVALID)
-
-
-def decode_cursor(cursor: str | None) -> int:
-    """The feed position of a feed cursor (0 for an empty one)."""
-    parsed = parse_cursor(cursor)
-    if parsed is None:
-        return 0
-    if parsed.snapshot:
-        raise CursorError(_INVALID)
-    return parsed.seq
 
 
 # The columns server.policy.defect_filter looks at; each feed row keeps them as they were before the change.

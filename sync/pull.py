@@ -9,6 +9,12 @@ A delta page is the next ``limit`` feed rows after the cursor. For each entity i
 is sent (so a device may receive a newer state early, never an older one), or ``evict`` when a defect
 the user could see at some point since the cursor is now outside their scope, or ``delete`` when it is
 gone. See docs/sync-protocol.md for why neither path can miss a change.
+
+Every cursor carries the user's ``scope_version`` it was made under. When the user's scope has changed
+since (a membership or owned unit added or removed, role, contractor or active changed: see
+server.policy), the feed cannot say what the device must drop or newly receive, so the pull answers a
+**reset** page instead: no changes, and the cursor of a fresh snapshot under the new version. The device
+downloads that snapshot and drops what it did not send (docs/sync-protocol.md, "Scope changes").
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -53,18 +59,29 @@ def was_visible(user: User) -> ColumnElement[bool]:
 def pull(
     session: Session, user: User, cursor: str | None, project_id: int | None = None, limit: int = DEFAULT_LIMIT
 ) -> dict[str, Any]:
-    """One page: ``{"changes": [...], "cursor": str, "more": bool}``.
+    """One page: ``{"changes": [...], "cursor": str, "more": bool, "reset": bool}``.
 
     Values in ``changes`` may be datetimes, dates and UUIDs (orjson writes them as ISO 8601 / canonical
     strings, exactly what ``payloads.jsonable`` would give)."""
     cur = parse_cursor(cursor)
+    # The scope version FIRST, from the database (not a cached object): the scope read by the queries below
+    # is then at least as new as the version written into the cursor. A scope change committed in between
+    # makes the next pull reset once more, which is harmless.
+    version = int(session.scalar(select(User.scope_version).where(User.id == user.id)) or 0)
+    if cur is not None and cur.version != version:
+        # Read the feed position for the new snapshot now: its pages are all read after it.
+        start = Cursor(feed_position(session), version, snapshot=True)
+        return {"changes": [], "cursor": start.encode(), "more": True, "reset": True}
     if cur is None:
         # Read the feed position FIRST: every change numbered up to it is visible to the reads below, and
         # every change they might miss is numbered after it and comes with the next delta pull.
-        cur = Cursor(feed_position(session), snapshot=True)
+        cur = Cursor(feed_position(session), version, snapshot=True)
     if cur.snapshot:
-        return _snapshot(session, user, cur, project_id, limit)
-    return _delta(session, user, cur.seq, project_id, limit)
+        page = _snapshot(session, user, cur, project_id, limit)
+    else:
+        page = _delta(session, user, cur, project_id, limit)
+    page["reset"] = False
+    return page
 
 
 def _defect(row: Any, photos: list[dict[str, str]] | None) -> dict[str, Any]:
@@ -100,7 +117,7 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
     more = len(rows) > limit
     rows = rows[:limit]
     if not rows:
-        return {"changes": [], "cursor": Cursor(cur.seq).encode(), "more": False}
+        return {"changes": [], "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
     # The page's defects are those in scope in (after, last]; the related rows are read by the same range
     # and scope in SQL rather than by a list of thousands of ids.
     last = rows[-1].id
@@ -128,11 +145,12 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
                 {"kind": "conflict", "id": str(conflict.id), "op": "upsert", "data": conflict_data(conflict)}
             )
     if more:
-        return {"changes": changes, "cursor": Cursor(cur.seq, True, last).encode(), "more": True}
-    return {"changes": changes, "cursor": Cursor(cur.seq).encode(), "more": False}
+        return {"changes": changes, "cursor": Cursor(cur.seq, cur.version, True, last).encode(), "more": True}
+    return {"changes": changes, "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
 
 
-def _delta(session: Session, user: User, since: int, project_id: int | None, limit: int) -> dict[str, Any]:
+def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, limit: int) -> dict[str, Any]:
+    since = cur.seq
     stmt = select(SyncChange.seq, SyncChange.kind, SyncChange.entity_id, SyncChange.defect_id).where(
         SyncChange.seq > since
     )
@@ -142,7 +160,7 @@ def _delta(session: Session, user: User, since: int, project_id: int | None, lim
     more = len(rows) > limit
     rows = rows[:limit]
     if not rows:
-        return {"changes": [], "cursor": Cursor(since).encode(), "more": False}
+        return {"changes": [], "cursor": Cursor(since, cur.version).encode(), "more": False}
     last = rows[-1].seq
 
     latest: dict[tuple[str, str], tuple[int, uuid.UUID]] = {}
@@ -154,40 +172,54 @@ def _delta(session: Session, user: User, since: int, project_id: int | None, lim
     vis_stmt = select(*DEFECT_COLUMNS).where(Defect.id.in_(defect_ids), policy.defect_filter(user))
     visible = {row.id: row for row in session.execute(vis_stmt)}
     hidden = defect_ids - set(visible)
-    gone: set[uuid.UUID] = set()
-    evict: set[uuid.UUID] = set()
-    if hidden and since > 0:
-        # The device may have been sent any state of the defect from the cursor on (a page sends the
-        # current state, which can be newer than the page's last row; a snapshot page is read after its
-        # feed position). Those states are the before-keys of the rows after the cursor, so the device may
-        # have it iff one of them is visible. Evicting a defect the device lacks is harmless.
-        had = set(
-            session.scalars(
-                select(SyncChange.defect_id)
-                .where(
-                    SyncChange.seq > since,
-                    SyncChange.seq <= last,
-                    SyncChange.defect_id.in_(hidden),
-                    was_visible(user),
-                )
-                .distinct()
-            )
-        )
-        existing = set(session.scalars(select(Defect.id).where(Defect.id.in_(had)))) if had else set()
-        gone, evict = had - existing, had & existing
+
+    # One query tells, per defect of the page, whether any of its rows in (since, last] has before-keys the
+    # user could see, and whether any has before-keys they could not (NULL keys count as not visible).
+    #  - Hidden now, visible in one of those states: the device may have been sent that state (a page sends
+    #    the current state, which can be newer than the page's last row; a snapshot page is read after its
+    #    feed position), so it is evicted. Evicting a defect the device lacks is harmless.
+    #  - Visible now, hidden in one of those states: the defect entered the user's scope, and the device
+    #    may lack its older comments and conflicts, which have no rows after the cursor: all are sent.
+    seen = case((was_visible(user), 1), else_=0)
+    states = select(SyncChange.defect_id, func.max(seen), func.min(seen)).where(
+        SyncChange.seq > since, SyncChange.seq <= last, SyncChange.defect_id.in_(defect_ids)
+    )
+    had: set[uuid.UUID] = set()
+    entered: set[uuid.UUID] = set()
+    for defect_id, ever_visible, always_visible in session.execute(states.group_by(SyncChange.defect_id)):
+        if defect_id in hidden and ever_visible and since > 0:
+            had.add(defect_id)
+        elif defect_id in visible and not always_visible:
+            entered.add(defect_id)
+    existing = set(session.scalars(select(Defect.id).where(Defect.id.in_(had)))) if had else set()
+    gone, evict = had - existing, had & existing
 
     shown = [i for (k, _), (_, i) in latest.items() if k == "defect" and i in visible]
     photos = _photos(session, Defect.id.in_(shown)) if shown else {}
     comment_ids = [uuid.UUID(e) for (k, e), (_, i) in latest.items() if k == "comment" and i in visible]
     comments = (
-        {str(c.id): c for c in session.scalars(select(DefectComment).where(DefectComment.id.in_(comment_ids)))}
-        if comment_ids
+        {
+            str(c.id): c
+            for c in session.scalars(
+                select(DefectComment)
+                .where(or_(DefectComment.id.in_(comment_ids), DefectComment.defect_id.in_(entered)))
+                .order_by(DefectComment.created_at, DefectComment.id)
+            )
+        }
+        if comment_ids or entered
         else {}
     )
     conflict_ids = [int(e) for (k, e), (_, i) in latest.items() if k == "conflict" and i in visible]
     conflicts = (
-        {str(c.id): c for c in session.scalars(select(Conflict).where(Conflict.id.in_(conflict_ids)))}
-        if conflict_ids
+        {
+            str(c.id): c
+            for c in session.scalars(
+                select(Conflict)
+                .where(or_(Conflict.id.in_(conflict_ids), Conflict.defect_id.in_(entered)))
+                .order_by(Conflict.id)
+            )
+        }
+        if conflict_ids or entered
         else {}
     )
 
@@ -201,9 +233,14 @@ def _delta(session: Session, user: User, since: int, project_id: int | None, lim
                 op = "evict" if defect_id in evict else "delete"
                 changes.append({"kind": "defect", "id": entity_id, "op": op, "data": None})
         elif kind == "comment" and entity_id in comments:
-            data = comment_data(comments[entity_id])
+            data = comment_data(comments.pop(entity_id))
             changes.append({"kind": "comment", "id": entity_id, "op": "upsert", "data": data})
         elif kind == "conflict" and entity_id in conflicts:
-            data = conflict_data(conflicts[entity_id])
+            data = conflict_data(conflicts.pop(entity_id))
             changes.append({"kind": "conflict", "id": entity_id, "op": "upsert", "data": data})
-    return {"changes": changes, "cursor": Cursor(last).encode(), "more": more}
+    # What is left are the older comments and conflicts of defects that entered the scope.
+    for entity_id, comment in comments.items():
+        changes.append({"kind": "comment", "id": entity_id, "op": "upsert", "data": comment_data(comment)})
+    for entity_id, conflict in conflicts.items():
+        changes.append({"kind": "conflict", "id": entity_id, "op": "upsert", "data": conflict_data(conflict)})
+    return {"changes": changes, "cursor": Cursor(last, cur.version).encode(), "more": more}

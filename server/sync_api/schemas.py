@@ -54,6 +54,14 @@ class PullResultSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema))
     cursor = fields.String()
     more = fields.Boolean()
+    reset = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the user's scope changed since the cursor: no changes, and the cursor "
+            "starts a new snapshot; the device downloads it and then drops what it did not send (except "
+            "defects with unsynced mutations). False on every other page."
+        },
+    )
 
 
 class ConflictSchema(Schema):

@@ -24,6 +24,9 @@ class SimDevice:
         self.comments: dict[str, dict[str, Any]] = {}
         self.conflicts: dict[str, dict[str, Any]] = {}
         self.evicted: set[str] = set()
+        self.resets = 0
+        # During a reset's snapshot: the defects it sent (None when no reset is under way).
+        self.resent: set[str] | None = None
 
     def mutate(self, name: str, **args: Any) -> dict[str, Any]:
         self.seq += 1
@@ -56,11 +59,17 @@ class SimDevice:
             raw = r.get_data()
             body = json.loads(gzip.decompress(raw) if r.headers.get("Content-Encoding") == "gzip" else raw)
             r.close()
+            if body["reset"]:
+                assert body["changes"] == [] and body["more"]
+                self.resets += 1
+                self.resent = set()
             for c in body["changes"]:
                 seen.append(c)
                 store = {"defect": self.defects, "comment": self.comments, "conflict": self.conflicts}[c["kind"]]
                 if c["op"] == "upsert":
                     store[c["id"]] = c["data"]
+                    if c["kind"] == "defect" and self.resent is not None:
+                        self.resent.add(c["id"])
                 else:
                     store.pop(c["id"], None)
                     if c["kind"] == "defect":
@@ -70,7 +79,23 @@ class SimDevice:
                                 del other[k]
             self.cursor = body["cursor"]
             if not body["more"]:
+                if self.resent is not None:
+                    self._sweep(self.resent, project_id)
+                    self.resent = None
                 return seen
+
+    def _sweep(self, resent: set[str], project_id: int | None) -> None:
+        """After a reset's snapshot: drop what it did not send, except defects with unsynced mutations."""
+        pending = {m["args"].get("id") for m in self.outbox}
+        for defect_id, d in list(self.defects.items()):
+            if defect_id in resent or defect_id in pending:
+                continue
+            if project_id is not None and d["project_id"] != project_id:
+                continue
+            del self.defects[defect_id]
+            for other in (self.comments, self.conflicts):
+                for k in [k for k, v in other.items() if v["defect_id"] == defect_id]:
+                    del other[k]
 
 
 def _jsonable(value: Any) -> Any:

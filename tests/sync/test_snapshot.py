@@ -98,7 +98,7 @@ def test_first_pull_equals_the_database_for_each_roles_scope(world, device, limi
         got = dev.pull(limit=limit)
         assert all(c["op"] == "upsert" for c in got)  # a first pull never evicts
         assert len({(c["kind"], c["id"]) for c in got}) == len(got)  # each entity once
-        assert dev.cursor.startswith("c1.")  # the download ended on a feed cursor
+        assert dev.cursor.startswith("c2.")  # the download ended on a feed cursor
         assert _replica(dev) == _database_state(user), role
         replicas[role] = set(dev.defects)
     assert replicas["admin"] == set(ids.values())
@@ -111,7 +111,8 @@ def test_first_pull_equals_the_database_for_each_roles_scope(world, device, limi
 def test_snapshot_equals_what_replaying_the_feed_gives(world, device):
     """The snapshot is a shortcut: a device that followed the feed from the start holds the same."""
     follower = device(world.manager)
-    follower.cursor = "c1.0"  # the feed from its beginning, as a device that has pulled since day one
+    # The feed from its beginning, as a device that has pulled since day one (under the current scope).
+    follower.cursor = f"c2.0.{world.manager.scope_version}"
     _populate(world, device)
     follower.pull(limit=3)
     fresh = device(world.manager)
@@ -131,7 +132,7 @@ def test_a_snapshot_resumes_from_a_mid_download_cursor(world, device, client):
     b = device(world.manager)
     first = _page(client, b.headers, "", 3)
     second = _page(client, b.headers, first["cursor"], 3)
-    assert first["more"] and second["more"] and first["cursor"].startswith("s1.")
+    assert first["more"] and second["more"] and first["cursor"].startswith("s2.")
     # The device lost its connection here; a new one picks up with the saved cursor.
     resumed = device(world.manager)
     resumed.cursor = second["cursor"]
@@ -141,8 +142,9 @@ def test_a_snapshot_resumes_from_a_mid_download_cursor(world, device, client):
     assert got == sorted(ids)
     # The same cursor again gives the same page (nothing was written meanwhile).
     assert _page(client, b.headers, first["cursor"], 3) == second
-    assert resumed.cursor.startswith("c1.") and resumed.pull() == []
-    for bad in ("s1.", "s1.x.", "s1.5.nothex", "s1.5." + "0" * 31, "s2.5."):
+    assert resumed.cursor.startswith("c2.") and resumed.pull() == []
+    bad_cursors = ("s2.", "s2.x.0.", "s2.5.0.nothex", "s2.5.0." + "0" * 31, "s2.5.", "s3.5.0.", "s2.5.-1.", "c2.5")
+    for bad in (*bad_cursors, "c2.5.x", "c2.5.0.0", "c2.٥.0", "s1.", "s1.x.", "s1.5.nothex", "s1.5." + "0" * 31):
         assert client.get(f"/api/sync/pull?cursor={bad}", headers=b.headers).status_code == 400, bad
 
 
@@ -166,7 +168,7 @@ def test_writes_committed_during_a_download_arrive_with_the_next_delta(world, de
     for c in page["changes"]:
         b.defects[c["id"]] = c["data"]
     b.pull(limit=3)
-    assert late["id"] not in b.defects and b.cursor.startswith("c1.")
+    assert late["id"] not in b.defects and b.cursor.startswith("c2.")
     delta = {c["id"] for c in b.pull()}
     assert {low[0]["id"], high[2]["id"], late["id"]} <= delta
     assert _replica(b) == _database_state(world.manager)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5d89f3d398cb
+Revision ID: dc136b112ea7
 Revises: 
-Create Date: 2026-11-23 12:05:15.785698
+Create Date: 2026-11-23 13:22:48.515400
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import server.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '5d89f3d398cb'
+revision = 'dc136b112ea7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -138,6 +138,7 @@ def upgrade():
     sa.Column('contractor_id', sa.Integer(), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('scope_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contractor_id'], ['contractors.id'], name=op.f('fk_users_contractor_id_contractors')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
