@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getMeta, setMeta } from '../src/store/db.js';
-import { getDefect } from '../src/store/defects.js';
+import { getMeta, resetDbForTests, setMeta } from '../src/store/db.js';
+import { applyChanges, commentsOf, conflictsOf, getDefect } from '../src/store/defects.js';
 import { outboxCounts, record } from '../src/store/outbox.js';
 import { photoCounts, queuedPhotos } from '../src/store/photos.js';
 import { OfflineError, setToken } from '../src/sync/api.js';
@@ -147,6 +147,119 @@ describe('pull', () => {
     const r = await pull(1);
     expect(r.received).toBe(0);
     expect(f.calls.length).toBe(1);
+  });
+});
+
+describe('pull after a scope change (reset)', () => {
+  const upsert = (n, over = {}) => ({ kind: 'defect', id: uuid(n), op: 'upsert', data: serverDefect({ id: uuid(n), ...over }) });
+  const byCursor = (pages) =>
+    fakeFetch({
+      'GET /api/sync/pull': ({ path }) => {
+        const page = pages[new URL(path, 'http://x').searchParams.get('cursor')];
+        return page instanceof Error ? page : { json: { reset: false, ...page } };
+      },
+    });
+  // What the device held before: defects 1–3 and 5 of project 1 (2 with a comment and a conflict), 4 of project 2.
+  const holdBefore = async () => {
+    await applyChanges([
+      upsert(1),
+      upsert(2),
+      upsert(3),
+      upsert(4, { project_id: 2 }),
+      upsert(5),
+      { kind: 'comment', id: 'c-2', op: 'upsert', data: { id: 'c-2', defect_id: uuid(2), body: '旧留言' } },
+      { kind: 'conflict', id: '77', op: 'upsert', data: { id: 77, defect_id: uuid(2), status: 'open' } },
+    ]);
+    await setMeta('cursor:1', 'c2.5.0');
+  };
+  const RESET = { changes: [], cursor: 's2.9.1.', more: true, reset: true };
+
+  it('re-downloads the project and drops what the snapshot did not send, except unsynced work', async () => {
+    await holdBefore();
+    await record([
+      { name: 'defect.update', args: { id: uuid(5), fields: { description: '还没同步' } } }, // pending on a server defect
+      create(6), // created here, not yet pushed
+    ]);
+    vi.stubGlobal(
+      'fetch',
+      byCursor({
+        'c2.5.0': RESET,
+        's2.9.1.': { changes: [upsert(1)], cursor: 's2.9.1.p1', more: true },
+        's2.9.1.p1': { changes: [upsert(3, { description: '新的' })], cursor: 'c2.9.1', more: false },
+        'c2.9.1': { changes: [], cursor: 'c2.9.1', more: false },
+      }),
+    );
+    await pull(1);
+    expect(await getDefect(uuid(2))).toBeUndefined(); // out of scope now
+    expect(await commentsOf(uuid(2))).toEqual([]);
+    expect(await conflictsOf(uuid(2))).toEqual([]);
+    expect((await getDefect(uuid(3))).description).toBe('新的');
+    expect(await getDefect(uuid(1))).toBeTruthy();
+    expect(await getDefect(uuid(4))).toBeTruthy(); // another project: not this snapshot's business
+    expect((await getDefect(uuid(5))).description).toBe('还没同步'); // a pending mutation: kept
+    expect((await getDefect(uuid(6)))._pending).toBe(true);
+    expect(await getMeta('cursor:1')).toBe('c2.9.1');
+    expect(await getMeta('reset:1')).toBeNull();
+    // The next, ordinary, pull sweeps nothing.
+    await pull(1);
+    expect(await getDefect(uuid(1))).toBeTruthy();
+  });
+
+  it('a reset interrupted after its first snapshot page still sweeps when the download resumes', async () => {
+    await holdBefore();
+    vi.stubGlobal(
+      'fetch',
+      byCursor({
+        'c2.5.0': RESET,
+        's2.9.1.': { changes: [upsert(1)], cursor: 's2.9.1.p1', more: true },
+        's2.9.1.p1': new TypeError('network gone'),
+      }),
+    );
+    await expect(pull(1)).rejects.toBeInstanceOf(OfflineError);
+    expect(await getMeta('cursor:1')).toBe('s2.9.1.p1');
+    expect(await getMeta('reset:1')).toBeTruthy();
+    expect(await getDefect(uuid(2))).toBeTruthy(); // nothing is dropped before the snapshot is complete
+    // The page is closed and opened again; meanwhile the inspector edits defect 1, and the edit is pushed.
+    await resetDbForTests();
+    await record([{ name: 'defect.update', args: { id: uuid(1), fields: { description: '中途修改' } } }]);
+    await setMeta('offline_projects', [1]);
+    const f = fakeFetch({
+      'POST /api/sync/push': applyAll,
+      'GET /api/sync/pull': ({ path }) => {
+        const cursor = new URL(path, 'http://x').searchParams.get('cursor');
+        expect(cursor).toBe('s2.9.1.p1'); // resumed, not restarted
+        return { json: { changes: [upsert(3)], cursor: 'c2.9.1', more: false, reset: false } };
+      },
+    });
+    vi.stubGlobal('fetch', f);
+    await syncOnce();
+    expect(f.calls.map((c) => c.method)).toEqual(['POST', 'GET']);
+    expect(await getDefect(uuid(2))).toBeUndefined();
+    expect(await getDefect(uuid(5))).toBeUndefined();
+    expect(await commentsOf(uuid(2))).toEqual([]);
+    const one = await getDefect(uuid(1)); // sent by the first page, before the interruption
+    expect(one.description).toBe('中途修改');
+    expect(one._pending).toBe(false);
+    expect(await getDefect(uuid(3))).toBeTruthy();
+    expect(await getDefect(uuid(4))).toBeTruthy();
+    expect(await getMeta('reset:1')).toBeNull();
+  });
+
+  it('a second reset during the snapshot starts it over; only the last snapshot counts', async () => {
+    await holdBefore();
+    vi.stubGlobal(
+      'fetch',
+      byCursor({
+        'c2.5.0': RESET,
+        's2.9.1.': { changes: [upsert(1)], cursor: 's2.9.1.p1', more: true },
+        's2.9.1.p1': { changes: [], cursor: 's2.11.2.', more: true, reset: true },
+        's2.11.2.': { changes: [upsert(3)], cursor: 'c2.11.2', more: false },
+      }),
+    );
+    await pull(1);
+    expect(await getDefect(uuid(1))).toBeUndefined(); // sent by the first snapshot only
+    expect(await getDefect(uuid(3))).toBeTruthy();
+    expect(await getDefect(uuid(2))).toBeUndefined();
   });
 });
 

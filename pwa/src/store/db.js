@@ -2,11 +2,13 @@
  * The device's database (IndexedDB, through idb). What is stored where:
  *
  * - meta        key → value: device_id, next_seq, hlc, session (token + user), lang,
- *               cursor:<project>, ready:<project> (when the offline download finished)
+ *               cursor:<project>, ready:<project> (when the offline download finished),
+ *               reset:<project> (epoch of a scope-change re-download under way; see store/defects.js)
  * - reference   "<project>:<kind>" → the REST answer for that project (buildings, units, plan-types,
  *               inspections) and "library" / "contractors" / "projects" for global lists
  * - defects     id → the defect as this device shows it: the last server state (`base`) with every
- *               pending mutation replayed on top; indexes by unit and project
+ *               pending mutation replayed on top (`_seen`: the reset epoch that sent it); indexes by unit
+ *               and project
  * - comments    id → comment (indexed by defect)
  * - conflicts   id → conflict the server recorded (indexed by defect)
  * - outbox      seq → mutation waiting for the server ({seq, hlc, name, args, state, message});

@@ -1,11 +1,20 @@
 /**
  * Local defects: the last server copy (`_base`) with this device's pending mutations replayed on top.
  * Server changes from the pull and answers to our push both land here through `rebase`.
+ *
+ * A pull page that says `reset` (the user's scope changed on the server) starts a new snapshot of the
+ * project. The device cannot know what it may no longer see, so it drops afterwards whatever the snapshot
+ * did not send: `reset:<project>` in meta holds a random epoch, each defect a snapshot page upserts is
+ * stamped with it (`_seen`), and the last page sweeps the project's unstamped defects — never one with
+ * mutations still in the outbox. Marker, stamps, sweep and cursor are written in the page's own
+ * transaction, so a page closed half-way resumes the download and still sweeps at its end.
  */
 import { applyMutation } from './apply.js';
 import { db } from './db.js';
 
 export const DEFECT_STORES = ['defects', 'outbox', 'comments', 'conflicts'];
+
+export const resetKey = (projectId) => `reset:${projectId}`;
 
 /** Recompute what the device shows for one defect, inside the caller's transaction. */
 export async function rebase(tx, id) {
@@ -25,20 +34,51 @@ export async function rebase(tx, id) {
     _pending: pending.some((m) => m.state === 'pending'),
     _error: pending.find((m) => m.state === 'rejected')?.message ?? null,
   };
+  if (rec?._seen !== undefined) next._seen = rec._seen; // the reset epoch that last sent it (see above)
   await store.put(next);
   return next;
 }
 
-/** Apply the pull's changes (defects, comments, conflicts) in one transaction. */
+/** Apply server changes (defects, comments, conflicts) in one transaction. */
 export async function applyChanges(changes) {
   const tx = (await db()).transaction(DEFECT_STORES, 'readwrite');
+  const touched = await applyInTx(tx, changes);
+  await tx.done;
+  return touched;
+}
+
+/**
+ * Apply one pull page of a project and store its cursor under `cursorKey`, in one transaction: a reset
+ * starts a new epoch, a snapshot page stamps what it sends, the last page sweeps (see the module doc).
+ */
+export async function applyPullPage(projectId, page, cursorKey) {
+  const tx = (await db()).transaction([...DEFECT_STORES, 'meta'], 'readwrite');
+  const meta = tx.objectStore('meta');
+  let epoch = await meta.get(resetKey(projectId));
+  if (page.reset) {
+    epoch = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    await meta.put(epoch, resetKey(projectId));
+  }
+  const touched = await applyInTx(tx, page.changes ?? [], epoch);
+  let swept = 0;
+  if (epoch !== undefined && !page.more) {
+    swept = await sweep(tx, projectId, epoch);
+    await meta.delete(resetKey(projectId));
+  }
+  if (page.cursor != null) await meta.put(page.cursor, cursorKey);
+  await tx.done;
+  return { touched, swept };
+}
+
+async function applyInTx(tx, changes, epoch) {
   const touched = new Set();
   for (const ch of changes) {
     if (ch.kind === 'defect') {
       const rec = await tx.objectStore('defects').get(ch.id);
       const base = ch.op === 'upsert' ? stripHistory(ch.data) : null;
-      if (rec) await tx.objectStore('defects').put({ ...rec, _base: base });
-      else if (base) await tx.objectStore('defects').put({ ...base, _base: base });
+      const stamp = base && epoch !== undefined ? { _seen: epoch } : {};
+      if (rec) await tx.objectStore('defects').put({ ...rec, _base: base, ...stamp });
+      else if (base) await tx.objectStore('defects').put({ ...base, _base: base, ...stamp });
       touched.add(ch.id);
     } else if (ch.kind === 'comment') {
       if (ch.op === 'upsert') await tx.objectStore('comments').put({ ...ch.data, id: ch.id, _pending: false });
@@ -49,8 +89,28 @@ export async function applyChanges(changes) {
     }
   }
   for (const id of touched) await rebase(tx, id);
-  await tx.done;
   return touched.size;
+}
+
+/**
+ * After a reset's snapshot: drop the project's defects it did not send, with their comments and conflicts.
+ * A defect with mutations in the outbox (pending, or refused and waiting for the inspector) is kept:
+ * unsynced work is never lost, and the server judges it when it is pushed.
+ */
+async function sweep(tx, projectId, epoch) {
+  const defects = tx.objectStore('defects');
+  const outbox = tx.objectStore('outbox').index('defect_id');
+  let swept = 0;
+  for (const d of await defects.index('project_id').getAll(projectId)) {
+    if (d._seen === epoch || (await outbox.count(d.id)) > 0) continue;
+    await defects.delete(d.id);
+    for (const name of ['comments', 'conflicts']) {
+      const store = tx.objectStore(name);
+      for (const key of await store.index('defect_id').getAllKeys(d.id)) await store.delete(key);
+    }
+    swept++;
+  }
+  return swept;
 }
 
 function stripHistory(d) {

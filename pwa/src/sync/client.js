@@ -3,8 +3,8 @@
  * Each step reads from IndexedDB, closes the transaction, talks to the server, then writes the answer
  * in a new transaction — a network wait never holds a transaction open.
  */
-import { getMeta, setMeta } from '../store/db.js';
-import { applyChanges } from '../store/defects.js';
+import { getMeta } from '../store/db.js';
+import { applyPullPage } from '../store/defects.js';
 import { nextBatch, settle } from '../store/outbox.js';
 import { ApiError, getJson, sendJson } from './api.js';
 import { fetchMissingThumbs, pushAnnotations, uploadQueuedPhotos } from './photo-upload.js';
@@ -46,7 +46,11 @@ export async function push(progress = () => {}) {
   }
 }
 
-/** Pull changes for one project until the server says there are no more. */
+/**
+ * Pull changes for one project until the server says there are no more. Each page and its cursor are
+ * saved together; a `reset` page (the user's scope changed) starts a snapshot after which the project's
+ * defects it did not send are dropped, unless they have unsynced mutations (store/defects.js).
+ */
 export async function pull(projectId, progress = () => {}) {
   const key = `cursor:${projectId}`;
   let cursor = (await getMeta(key)) ?? '';
@@ -56,13 +60,12 @@ export async function pull(projectId, progress = () => {}) {
     const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: '1000' });
     const page = await getJson(`/api/sync/pull?${q}`);
     const changes = page.changes ?? [];
-    await applyChanges(changes);
+    await applyPullPage(projectId, page, key);
     for (const ch of changes) {
       if (ch.kind === 'defect' && ch.op === 'upsert') for (const p of ch.data?.photos ?? []) photoShas.add(p.sha256);
     }
     const advanced = page.cursor != null && page.cursor !== cursor;
     cursor = page.cursor ?? cursor;
-    await setMeta(key, cursor);
     received += changes.length;
     progress(received);
     // A page can be empty and still not be the last (every row on it was outside this user's scope):
