@@ -109,20 +109,30 @@ def setup_database(url: str, devices: int) -> dict[str, Any]:
     return world
 
 
-def baseline_insert(url: str, rows: list[dict[str, Any]], photos: list[dict[str, Any]], batch: int) -> float:
-    """Rows per second for a plain batched INSERT of the same defects and photos (one transaction per batch)."""
+def baseline_insert(
+    url: str, rows: list[dict[str, Any]], photos: list[dict[str, Any]], batch: int, copy: bool = False
+) -> float:
+    """Rows per second for a plain batched INSERT of the same defects and photos (one transaction per batch);
+    with ``copy``, the same through COPY (PostgreSQL's fastest way in, which the push itself uses)."""
     from sqlalchemy import create_engine, delete, insert
+    from sqlalchemy.orm import Session
 
     from server.models import Defect, DefectPhoto
+    from sync.bulk import insert_rows
 
     engine = create_engine(url)
     per_defect = len(photos) // len(rows)
     start = time.perf_counter()
-    with engine.connect() as conn:
+    with Session(engine) as s:
         for i in range(0, len(rows), batch):
-            conn.execute(insert(Defect), rows[i : i + batch])
-            conn.execute(insert(DefectPhoto), photos[i * per_defect : (i + batch) * per_defect])
-            conn.commit()
+            page, page_photos = rows[i : i + batch], photos[i * per_defect : (i + batch) * per_defect]
+            if copy:
+                insert_rows(s, Defect, page)
+                insert_rows(s, DefectPhoto, page_photos)
+            else:
+                s.execute(insert(Defect), page)
+                s.execute(insert(DefectPhoto), page_photos)
+            s.commit()
     elapsed = time.perf_counter() - start
     with engine.begin() as conn:
         conn.execute(delete(DefectPhoto))
@@ -312,6 +322,7 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
         for p in a["photos"]
     ]
     base_rate = baseline_insert(url, rows, photos, batch)
+    copy_rate = baseline_insert(url, rows, photos, batch, copy=True) if url.startswith("postgresql") else None
 
     server = Server(url, workers)
     try:
@@ -369,6 +380,7 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
         "update_rate": n_update / t_update,
         "update_p99": pct(lat_update, 99) * 1000,
         "baseline": base_rate,
+        "copy_baseline": copy_rate,
         "full_n": full[0][0],
         "full_s": full_s,
         "full_mb": full[0][1] / 1e6,
@@ -384,6 +396,11 @@ def report(r: dict) -> None:
         f"push creates : {r['create_rate']:8.0f} mutations/s  target 2000/s  ratio {r['create_rate'] / 2000:.2f}×"
         f"  | plain batched INSERT {r['baseline']:.0f} rows/s → {r['create_rate'] / r['baseline']:.2f} of it"
     )
+    if r["copy_baseline"]:
+        print(
+            f"               plain batched COPY {r['copy_baseline']:.0f} rows/s"
+            f" → push creates are {r['create_rate'] / r['copy_baseline']:.2f} of it"
+        )
     print(
         f"push latency : p50 {r['create_p50']:.0f} ms, p99 {r['create_p99']:.0f} ms per 100-mutation push"
         f"  target p99 < 250 ms  ratio {r['create_p99'] / 250:.2f}"
