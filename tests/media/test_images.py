@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
+from media import images
 from media.images import process, sniff
 from media.jpegmeta import strip_jpeg
 from media.settings import MediaError, MediaSettings
@@ -92,6 +94,95 @@ def test_large_jpeg_uses_reduced_decode(tmp_path: Path) -> None:
     assert (done.width, done.height) == (3600, 2400)  # the photo's own size is recorded, not the draft's
     assert decoded(done.display).size == (1600, 1067)
     assert decoded(done.thumb).size == (320, 213)
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_large_turned_jpeg(tmp_path: Path, orientation: int) -> None:
+    # The reduced decode stays in the sensor's orientation; only the two small images are turned.
+    original = g.jpeg(3600, 2400, orientation=orientation)
+    done = process(write(tmp_path, original), SETTINGS)
+    upright = orientation == 3
+    assert (done.width, done.height) == ((3600, 2400) if upright else (2400, 3600))
+    display, thumb = decoded(done.display), decoded(done.thumb)
+    assert display.size == ((1600, 1067) if upright else (1067, 1600))
+    assert thumb.size == ((320, 213) if upright else (213, 320))
+    for img in (display, thumb):
+        w, h = img.size
+        corner = {3: (w - 3, h - 3), 6: (w - 3, 2), 8: (2, h - 3)}[orientation]
+        assert is_red(img.getpixel(corner)), img.getpixel(corner)
+    # The clean original is the camera's bytes: not turned, orientation tag kept, no GPS.
+    assert dict(decoded(done.clean).getexif()) == {0x0112: orientation}
+    assert ImageChops.difference(decoded(done.clean), decoded(original)).getbbox() is None
+
+
+def test_large_png_is_reduced_then_resized(tmp_path: Path) -> None:
+    # Over twice the display size and not a JPEG: no reduced decode, so an integer reduce, then LANCZOS in bands.
+    buf = io.BytesIO()
+    g.photo(3400, 2200).save(buf, "PNG", compress_level=1)
+    done = process(write(tmp_path, buf.getvalue()), SETTINGS)
+    display, thumb = decoded(done.display), decoded(done.thumb)
+    assert display.size == (1600, 1035) and thumb.size == (320, 207)
+    for img in (display, thumb):
+        assert is_red(img.getpixel((2, 2)))
+    reference = decoded(buf.getvalue()).resize((1600, 1035), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    low, high = zip(*ImageChops.difference(display, reference).getextrema(), strict=True)
+    assert max(high) <= 2  # PNG is lossless: the banded resize is the one-piece resize, give or take rounding
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_orientation_matches_exif_transpose(tmp_path: Path, orientation: int) -> None:
+    original = g.jpeg(640, 480, orientation=orientation)
+    done = process(write(tmp_path, original), SETTINGS)
+    display = decoded(done.display)
+    assert display.size == (done.width, done.height)
+
+    def error(turned: Image.Image) -> float:
+        if turned.size != display.size:
+            return 255.0
+        return sum(ImageStat.Stat(ImageChops.difference(display, turned)).mean) / 3
+
+    # Of the eight ways to lay the sensor image down, the served one is closest to what Pillow makes of the tag.
+    sensor = decoded(original)
+    candidates = {n: ImageOps.exif_transpose(_tagged(sensor, n)) for n in range(1, 9)}
+    assert min(candidates, key=lambda n: error(candidates[n])) == orientation
+
+
+def _tagged(img: Image.Image, orientation: int) -> Image.Image:
+    copy = img.copy()
+    copy.getexif()[0x0112] = orientation
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("size", "reducing_gap"), [((1600, 1200), None), ((1600, 1067), None), ((1201, 1599), None), ((1600, 1200), 2.0)]
+)
+def test_banded_resize_matches_one_piece(size: tuple[int, int], reducing_gap: float | None) -> None:
+    source = g.photo(2000 if reducing_gap is None else 4000, 1500 if reducing_gap is None else 3000)
+    if size[0] < size[1]:
+        source = source.transpose(Image.Transpose.ROTATE_90)
+    resample = Image.Resampling.BILINEAR if reducing_gap is None else Image.Resampling.LANCZOS
+    banded, _ = images._resize(source, size, resample, reducing_gap)
+    whole = source.resize(size, resample, reducing_gap=reducing_gap)
+    assert banded.size == size
+    low, high = zip(*ImageChops.difference(banded, whole).getextrema(), strict=True)
+    assert max(high) <= 2  # rounding in the order of the two passes, no seam, no shift
+
+
+def test_busy_helpers_do_not_hold_up_a_photo(tmp_path: Path) -> None:
+    # Every helper thread is taken (other uploads); the photo's own thread does the strip, the bands and
+    # the thumbnail itself instead of waiting.
+    release = threading.Event()
+    blockers = [images._helpers.submit(release.wait, 30) for _ in range(images._helpers._max_workers)]
+    try:
+        done = images._photos.submit(images.process, write(tmp_path, g.jpeg(2400, 1800)), SETTINGS)
+        result = done.result(timeout=20)
+        assert decoded(result.display).size == (1600, 1200)
+        assert decoded(result.thumb).size == (320, 240)
+        assert dict(decoded(result.clean).getexif()) == {}  # stripped, orientation 1
+    finally:
+        release.set()
+        for blocker in blockers:
+            blocker.result()
 
 
 @pytest.mark.parametrize(("maker", "served"), [(g.png, "image/png"), (g.webp, "image/jpeg"), (g.heic, "image/jpeg")])
