@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from server.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
@@ -92,6 +92,18 @@ def _theirs(cmd: StatusCommand) -> dict[str, Any]:
     }
 
 
+def _later_commands(session: Session, d: Defect, after: str) -> list[StatusCommand]:
+    """The defect's commands with a later clock than ``after``, in clock order: those stored, and those
+    added by this transaction and not flushed yet (read without an autoflush, which would write every
+    defect changed so far one statement at a time)."""
+    with session.no_autoflush:
+        stored = session.scalars(
+            select(StatusCommand).where(StatusCommand.defect_id == d.id, StatusCommand.hlc > after)
+        ).all()
+    pending = [o for o in session.new if isinstance(o, StatusCommand) and o.defect_id == d.id and o.hlc > after]
+    return sorted({id(c): c for c in (*stored, *pending)}.values(), key=lambda c: c.hlc)
+
+
 def apply_command(
     session: Session,
     d: Defect,
@@ -107,13 +119,7 @@ def apply_command(
     clocks = d.field_clocks or {}
     later: list[StatusCommand] = []
     if clocks.get(CLOCK, "") > cmd.hlc:
-        later = list(
-            session.scalars(
-                select(StatusCommand)
-                .where(StatusCommand.defect_id == d.id, StatusCommand.hlc > cmd.hlc)
-                .order_by(StatusCommand.hlc)
-            )
-        )
+        later = _later_commands(session, d, cmd.hlc)
     state = dict(later[0].before) if later else dict(old_state)
     cmd.defect_id = d.id
     cmd.outcome = ""  # new: neither applied nor conflict yet
@@ -123,19 +129,20 @@ def apply_command(
         c.before = dict(state)
         kind, message = _step(state, c)
         if kind is not None and c.outcome != "conflict":
-            conflict = Conflict(
-                defect_id=d.id,
-                kind=kind,
-                message=message,
-                ours=dict(c.before),
-                theirs=_theirs(c),
-                device_id=c.device_id,
-                user_id=c.user_id,
-            )
-            session.add(conflict)
-            session.flush()
-            c.conflict_id = conflict.id
-            changes.touch("conflict", conflict.id, d.id, keys_before)
+            # Inserted on the connection, not through the session: taking its id this way does not flush
+            # (and so write one by one) every defect the push has changed so far.
+            values = {
+                "defect_id": d.id,
+                "kind": kind,
+                "message": message,
+                "ours": dict(c.before),
+                "theirs": _theirs(c),
+                "device_id": c.device_id,
+                "user_id": c.user_id,
+            }
+            stmt = insert(Conflict).values(values).returning(Conflict.id)
+            c.conflict_id = session.connection().execute(stmt).scalar_one()
+            changes.touch("conflict", c.conflict_id, d.id, keys_before)
         elif kind is None and c.outcome == "conflict" and c.conflict_id is not None:
             # An earlier command that arrived late made this one valid after all.
             earlier = session.get(Conflict, c.conflict_id)
