@@ -106,7 +106,7 @@ def push(session: Session, user: User, device_id: str, mutations: Sequence[dict[
             code = getattr(exc.orig, "sqlstate", None)
             if code not in RETRYABLE_PG or attempt == RETRIES - 1:
                 raise
-            log.info("push retried after %s (attempt %d)", code, attempt + 1)
+            log.warning("push retried after %s (attempt %d)", code, attempt + 1)
     raise AssertionError("unreachable")
 
 
