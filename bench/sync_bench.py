@@ -419,7 +419,7 @@ def report(r: dict) -> None:
     print(f"delta pull   : {r['delta_n']} changes in {r['delta_s'] * 1000:.0f} ms, {r['delta_mb']:.2f} MB on the wire")
 
 
-def pg_database(name: str) -> str:
+def _admin_sql(*statements: str) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -427,20 +427,20 @@ def pg_database(name: str) -> str:
     with psycopg.connect(
         host=admin.host, port=admin.port or 5432, user=admin.username, dbname=admin.database, autocommit=True
     ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    return admin.set(database=name).render_as_string(hide_password=False)
+        for sql in statements:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+
+def pg_database(name: str) -> str:
+    """A new, empty database for the run; returns its URL."""
+    from sqlalchemy.engine import make_url
+
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_pg(name: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(PG_ADMIN)
-    with psycopg.connect(
-        host=admin.host, port=admin.port or 5432, user=admin.username, dbname=admin.database, autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:
