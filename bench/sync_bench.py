@@ -337,8 +337,9 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
         workers_pids, backend_pids = server_pids(server, url)
         cpu0 = cpu_seconds(workers_pids), cpu_seconds(backend_pids)
         t_create, lat_create = run_phase(jobs, 4)
-        cpu1 = cpu_seconds(workers_pids), cpu_seconds(backend_pids)
+        cpu_created = cpu_seconds(workers_pids), cpu_seconds(backend_pids)
         cursor_after_create = Device(server.base, world["tokens"][-1]).pull_all()[2]
+        cpu1 = cpu_seconds(workers_pids), cpu_seconds(backend_pids)  # the update phase starts after that pull
 
         jobs = []
         for k, dev in enumerate(devs):
@@ -372,7 +373,10 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
     pushes_create, pushes_update = n_create / batch, n_update / batch
     return {
         "label": label,
-        "cpu_create": ((cpu1[0] - cpu0[0]) / pushes_create * 1000, (cpu1[1] - cpu0[1]) / pushes_create * 1000),
+        "cpu_create": (
+            (cpu_created[0] - cpu0[0]) / pushes_create * 1000,
+            (cpu_created[1] - cpu0[1]) / pushes_create * 1000,
+        ),
         "cpu_update": ((cpu2[0] - cpu1[0]) / pushes_update * 1000, (cpu2[1] - cpu1[1]) / pushes_update * 1000),
         "create_rate": n_create / t_create,
         "create_p50": statistics.median(lat_create) * 1000,
