@@ -109,16 +109,22 @@ describe('push', () => {
   });
 });
 
+/** A server whose pull answers the page stored under the request's cursor. */
+function servePages(pages) {
+  const f = fakeFetch({ 'GET /api/sync/pull': ({ path }) => ({ json: pages[cursorOf(path)] }) });
+  vi.stubGlobal('fetch', f);
+  return f;
+}
+
+const cursorOf = (path) => new URL(path, 'http://x').searchParams.get('cursor');
+
 describe('pull', () => {
   it('follows the cursor until there is no more, and remembers it', async () => {
     const pages = {
       '': { changes: [{ kind: 'defect', id: uuid(1), op: 'upsert', data: serverDefect({ id: uuid(1) }) }], cursor: 'c1.1', more: true },
       'c1.1': { changes: [{ kind: 'defect', id: uuid(2), op: 'upsert', data: serverDefect({ id: uuid(2) }) }], cursor: 'c1.2', more: false },
     };
-    const f = fakeFetch({
-      'GET /api/sync/pull': ({ path }) => ({ json: pages[new URL(path, 'http://x').searchParams.get('cursor')] }),
-    });
-    vi.stubGlobal('fetch', f);
+    const f = servePages(pages);
     const r = await pull(1);
     expect(r.received).toBe(2);
     expect(await getMeta('cursor:1')).toBe('c1.2');
@@ -131,10 +137,7 @@ describe('pull', () => {
       '': { changes: [], cursor: 'c1.5', more: true },
       'c1.5': { changes: [{ kind: 'defect', id: uuid(3), op: 'upsert', data: serverDefect({ id: uuid(3) }) }], cursor: 'c1.9', more: false },
     };
-    const f = fakeFetch({
-      'GET /api/sync/pull': ({ path }) => ({ json: pages[new URL(path, 'http://x').searchParams.get('cursor')] }),
-    });
-    vi.stubGlobal('fetch', f);
+    const f = servePages(pages);
     const r = await pull(1);
     expect(r.received).toBe(1);
     expect(await getDefect(uuid(3))).toBeTruthy();
@@ -155,7 +158,7 @@ describe('pull after a scope change (reset)', () => {
   const byCursor = (pages) =>
     fakeFetch({
       'GET /api/sync/pull': ({ path }) => {
-        const page = pages[new URL(path, 'http://x').searchParams.get('cursor')];
+        const page = pages[cursorOf(path)];
         return page instanceof Error ? page : { json: { reset: false, ...page } };
       },
     });
@@ -226,7 +229,7 @@ describe('pull after a scope change (reset)', () => {
     const f = fakeFetch({
       'POST /api/sync/push': applyAll,
       'GET /api/sync/pull': ({ path }) => {
-        const cursor = new URL(path, 'http://x').searchParams.get('cursor');
+        const cursor = cursorOf(path);
         expect(cursor).toBe('s2.9.1.p1'); // resumed, not restarted
         return { json: { changes: [upsert(3)], cursor: 'c2.9.1', more: false, reset: false } };
       },
