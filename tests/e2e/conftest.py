@@ -155,12 +155,21 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+def _report_browser_messages(page: Any) -> None:
+    page.on("console", lambda m: print(f"[console {m.type}] {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: print(f"[page error] {e}"))
+    page.on("requestfailed", lambda r: print(f"[request failed] {r.method} {r.url}: {r.failure}"))
+
+
 @pytest.fixture
 def new_context(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make(**kw: Any) -> Any:
         ctx = browser.new_context(viewport=TABLET, **kw)
+        # What the pages and the service worker report is printed, so a failing test shows it.
+        ctx.on("page", _report_browser_messages)
+        ctx.on("serviceworker", lambda worker: print(f"[sw] started {worker.url}"))
         contexts.append(ctx)
         return ctx
 
