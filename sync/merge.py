@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from server.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
+from server.models.photo_list import photo_list_of
 
 from . import hlc, status
 from .bulk import insert_rows
@@ -66,8 +67,12 @@ class Created:
     def write(self, session: Session, now: datetime) -> None:
         if not self.defects:
             return
+        by_defect: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for photo in self.photos:
+            by_defect.setdefault(photo["defect_id"], []).append(photo)
         for row in self.defects.values():
             row["updated_at"] = now
+            row["photo_list"] = photo_list_of(by_defect.get(row["id"], ()))
         insert_rows(session, Defect, list(self.defects.values()))
         insert_rows(session, DefectPhoto, self.photos)
         self.defects.clear()

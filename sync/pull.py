@@ -22,15 +22,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
 from server import policy
-from server.models import Conflict, Defect, DefectComment, DefectPhoto, SyncChange, User
+from server.models import Conflict, Defect, DefectComment, SyncChange, User
 
+from .bulk import one_of
 from .feed import Cursor, feed_position, parse_cursor
-from .payloads import DEFECT_COLUMNS, DEFECT_FIELDS, comment_data, conflict_data
+from .payloads import comment_data, conflict_data
+from .wire import defect_entries
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
@@ -61,8 +63,9 @@ def pull(
 ) -> dict[str, Any]:
     """One page: ``{"changes": [...], "cursor": str, "more": bool, "reset": bool}``.
 
-    Values in ``changes`` may be datetimes, dates and UUIDs (orjson writes them as ISO 8601 / canonical
-    strings, exactly what ``payloads.jsonable`` would give)."""
+    Made for ``orjson.dumps``: a defect entry in ``changes`` is an ``orjson.Fragment`` of JSON text on
+    PostgreSQL (see sync.wire), and values elsewhere may be datetimes, dates and UUIDs (orjson writes them
+    as ISO 8601 / canonical strings, exactly what ``payloads.jsonable`` would give)."""
     cur = parse_cursor(cursor)
     # The scope version FIRST, from the database (not a cached object): the scope read by the queries below
     # is then at least as new as the version written into the cursor. A scope change committed in between
@@ -76,31 +79,16 @@ def pull(
         # Read the feed position FIRST: every change numbered up to it is visible to the reads below, and
         # every change they might miss is numbered after it and comes with the next delta pull.
         cur = Cursor(feed_position(session), version, snapshot=True)
+    if session.get_bind().dialect.name == "postgresql":
+        # A page's few statements are planned to cost more than PostgreSQL's JIT threshold on a large
+        # project, and compiling them takes longer than running them.
+        session.execute(text("SET LOCAL jit = off"))
     if cur.snapshot:
         page = _snapshot(session, user, cur, project_id, limit)
     else:
         page = _delta(session, user, cur, project_id, limit)
     page["reset"] = False
     return page
-
-
-def _defect(row: Any, photos: list[dict[str, str]] | None) -> dict[str, Any]:
-    data = dict(zip(DEFECT_FIELDS, row, strict=True))
-    data["photos"] = photos or []
-    return data
-
-
-def _photos(session: Session, *where: Any) -> dict[uuid.UUID, list[dict[str, str]]]:
-    stmt = (
-        select(DefectPhoto.defect_id, DefectPhoto.sha256, DefectPhoto.kind)
-        .join(Defect, Defect.id == DefectPhoto.defect_id)
-        .where(DefectPhoto.removed_at.is_(None), *where)
-        .order_by(DefectPhoto.added_at, DefectPhoto.sha256)
-    )
-    out: dict[uuid.UUID, list[dict[str, str]]] = {}
-    for defect_id, sha256, kind in session.connection().execute(stmt).all():
-        out.setdefault(defect_id, []).append({"sha256": sha256, "kind": kind})
-    return out
 
 
 def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None, limit: int) -> dict[str, Any]:
@@ -111,22 +99,18 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
         scope.append(Defect.project_id == project_id)
     if cur.after is not None:
         scope.append(Defect.id > cur.after)
-    stmt = select(*DEFECT_COLUMNS).where(*scope).order_by(Defect.id).limit(limit + 1)
-    # Plain Core rows through the session's connection (and transaction): no ORM result machinery per row.
-    rows = session.connection().execute(stmt).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if not rows:
+    # Defects as JSON text built by PostgreSQL (sync.wire), with their photos; plain rows on SQLite.
+    entries = defect_entries(session, *scope, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    if not entries:
         return {"changes": [], "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
     # The page's defects are those in scope in (after, last]; the related rows are read by the same range
     # and scope in SQL rather than by a list of thousands of ids.
-    last = rows[-1].id
+    last = entries[-1][0]
     in_page = [*scope, Defect.id <= last]
-    photos = _photos(session, *in_page)
-    changes: list[dict[str, Any]] = [
-        {"kind": "defect", "id": str(row.id), "op": "upsert", "data": _defect(row, photos.get(row.id))} for row in rows
-    ]
-    ids = {row.id for row in rows}  # a defect created in the range meanwhile comes with the delta pull
+    changes: list[Any] = [entry for _, entry in entries]
+    ids = {i for i, _ in entries}  # a defect created in the range meanwhile comes with the delta pull
     comment_stmt = (
         select(*_COMMENT_COLUMNS)
         .join(Defect, Defect.id == DefectComment.defect_id)
@@ -169,8 +153,7 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
         latest[(kind, entity_id)] = (seq, defect_id)
     defect_ids = {defect_id for _, defect_id in latest.values()}
 
-    vis_stmt = select(*DEFECT_COLUMNS).where(Defect.id.in_(defect_ids), policy.defect_filter(user))
-    visible = {row.id: row for row in session.execute(vis_stmt)}
+    visible = dict(defect_entries(session, one_of(session, Defect.id, defect_ids), policy.defect_filter(user)))
     hidden = defect_ids - set(visible)
 
     # One query tells, per defect of the page, whether any of its rows in (since, last] has before-keys the
@@ -194,8 +177,6 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
     existing = set(session.scalars(select(Defect.id).where(Defect.id.in_(had)))) if had else set()
     gone, evict = had - existing, had & existing
 
-    shown = [i for (k, _), (_, i) in latest.items() if k == "defect" and i in visible]
-    photos = _photos(session, Defect.id.in_(shown)) if shown else {}
     comment_ids = [uuid.UUID(e) for (k, e), (_, i) in latest.items() if k == "comment" and i in visible]
     comments = (
         {
@@ -223,12 +204,11 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
         else {}
     )
 
-    changes: list[dict[str, Any]] = []
+    changes: list[Any] = []
     for (kind, entity_id), (_, defect_id) in latest.items():
         if kind == "defect":
             if defect_id in visible:
-                data = _defect(visible[defect_id], photos.get(defect_id))
-                changes.append({"kind": "defect", "id": entity_id, "op": "upsert", "data": data})
+                changes.append(visible[defect_id])
             elif defect_id in evict or defect_id in gone:
                 op = "evict" if defect_id in evict else "delete"
                 changes.append({"kind": "defect", "id": entity_id, "op": op, "data": None})

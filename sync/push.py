@@ -52,9 +52,9 @@ SERVER_CLOCK = hlc.Clock("server")
 RETRYABLE_PG = {"40P01", "40001", "23505"}
 
 
-_UPDATED_COLUMNS = tuple(
-    c.key for c in Defect.__table__.columns if c.key not in ("id", "project_id", "unit_id", "reporter_id", "created_at")
-)
+# photo_list is written by server.models.photo_list after the flush, never from the loaded object.
+_FIXED_COLUMNS = ("id", "project_id", "unit_id", "reporter_id", "created_at", "photo_list")
+_UPDATED_COLUMNS = tuple(c.key for c in Defect.__table__.columns if c.key not in _FIXED_COLUMNS)
 
 
 class PushError(Exception):

@@ -53,6 +53,8 @@ class Defect(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hybrid-logical-clock stamp of the last write to each field (last writer wins per field).
     field_clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The visible photos as a JSON array, for the sync pull; kept in step by models.photo_list.
+    photo_list: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     photos: Mapped[list[DefectPhoto]] = relationship(
         back_populates="defect", order_by="DefectPhoto.added_at", cascade="all, delete-orphan"

@@ -50,3 +50,39 @@ def test_migrations_match_models_and_downgrade(empty_database, tmp_path):
             from server.extensions import db
 
             db.engine.dispose()
+
+
+
+def test_photo_list_migration_fills_existing_defects(empty_database, tmp_path):
+    """Going back before ``photo_list`` and up again fills it from the photos, removed ones left out, in
+    the order they were added."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from server.extensions import db
+    from server.models import Defect, DefectPhoto
+    from tests import factories as f
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "MEDIA_ROOT": str(tmp_path / "media")})
+    t = datetime(2026, 5, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade()
+        d, bare = f.DefectFactory(), f.DefectFactory()
+        for i, (sha, removed) in enumerate([("c" * 64, None), ("a" * 64, t), ("b" * 64, None)]):
+            db.session.add(
+                DefectPhoto(defect_id=d.id, sha256=sha, kind="before", added_at=t + timedelta(i), removed_at=removed)
+            )
+        db.session.commit()
+        d_id, bare_id = d.id, bare.id
+        expected = '[{"sha256":"' + "c" * 64 + '","kind":"before"},{"sha256":"' + "b" * 64 + '","kind":"before"}]'
+        assert db.session.get(Defect, d_id).photo_list == expected  # kept in step on write
+        db.session.execute(update(Defect).values(photo_list="[]"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="dc136b112ea7")
+        upgrade()
+        lists = dict(db.session.execute(select(Defect.id, Defect.photo_list)).all())
+        assert lists == {d_id: expected, bare_id: "[]"}
+        db.session.remove()
+        db.engine.dispose()

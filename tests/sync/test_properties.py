@@ -142,6 +142,19 @@ def _state(dev: SimDevice) -> dict[str, Any]:
     return {"defects": defects, "comments": dev.comments, "open_conflicts": open_conflicts}
 
 
+def _check_photo_lists(dev: SimDevice) -> None:
+    """The photos pulled (each defect's stored photo_list) are the photo set in defect_photos."""
+    truth: dict[str, list[dict[str, str]]] = {k: [] for k in dev.defects}
+    stmt = (
+        select(DefectPhoto.defect_id, DefectPhoto.sha256, DefectPhoto.kind)
+        .where(DefectPhoto.removed_at.is_(None))
+        .order_by(DefectPhoto.added_at, DefectPhoto.sha256)
+    )
+    for defect_id, sha256, kind in db.session.execute(stmt):
+        truth[str(defect_id)].append({"sha256": sha256, "kind": kind})
+    assert {k: d["photos"] for k, d in dev.defects.items()} == truth
+
+
 def _check_status_chains() -> None:
     cmds = db.session.scalars(select(StatusCommand).order_by(StatusCommand.defect_id, StatusCommand.hlc)).all()
     by_defect: dict[Any, list[StatusCommand]] = {}
@@ -218,6 +231,7 @@ def test_any_interleaving_converges(world, client, auth, scripts, seed, replays)
         fresh.pull()
         for s in states:
             assert s == _state(fresh)  # every device equals the server
+        _check_photo_lists(fresh)
         _check_status_chains()
         finals.append(_state(fresh))
     assert finals[0] == finals[1]  # and the server ends the same whatever the order
