@@ -56,6 +56,26 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
 
 
+def new_rows(objects: Sequence[Base]) -> list[dict[str, Any]]:
+    """Column values of new ORM objects of one model, for ``insert_rows``: attributes never set take the
+    column's Python-side default, and an autoincrement key is left to the database."""
+    if not objects:
+        return []
+    table = cast(Table, objects[0].__table__)
+    columns = [c for c in table.columns if c is not table.autoincrement_column]
+    rows = []
+    for obj in objects:
+        row = {}
+        for c in columns:
+            value = getattr(obj, c.key)
+            if value is None and c.default is not None:
+                default: Any = c.default
+                value = default.arg(None) if default.is_callable else default.arg
+            row[c.key] = value
+        rows.append(row)
+    return rows
+
+
 def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """``column IN values``. On PostgreSQL it is ``column = ANY(:array)``: one parameter however many
     values, so the statement's text is the same every time and is parsed and planned once (an IN list

@@ -354,6 +354,9 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
     return Applied(outcome.status, d, outcome.message, outcome.conflict_id)
 
 
+# The mutations that read or change a defect's photo rows (the push loads those rows only for them).
+PHOTO_MUTATIONS = frozenset({"defect.photo_add", "defect.photo_remove"})
+
 HANDLERS = {
     "defect.create": create,
     "defect.update": update,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import orjson
 
-from server.models import Conflict, Defect, DefectComment, DefectPhoto
+from server.models import Conflict, Defect, DefectComment
 
 DEFECT_FIELDS = (
     "id",
@@ -43,32 +41,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def defect_row(row: Any, photos: list[dict[str, str]]) -> dict[str, Any]:
-    """A defect from a row of DEFECT_COLUMNS (or a Defect) and its visible photos."""
-    data = {f: jsonable(getattr(row, f)) for f in DEFECT_FIELDS}
-    data["photos"] = photos
-    return data
-
-
 def defect_data(defect: Defect) -> dict[str, Any]:
-    visible = sorted((p for p in defect.photos if p.removed_at is None), key=lambda p: (p.added_at, p.sha256))
-    photos = [{"sha256": p.sha256, "kind": p.kind} for p in visible]
-    return defect_row(defect, photos)
-
-
-def photos_by_defect(session: Session, defect_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, str]]]:
-    ids = list(defect_ids)
-    out: dict[uuid.UUID, list[dict[str, str]]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    stmt = (
-        select(DefectPhoto.defect_id, DefectPhoto.sha256, DefectPhoto.kind)
-        .where(DefectPhoto.defect_id.in_(ids), DefectPhoto.removed_at.is_(None))
-        .order_by(DefectPhoto.added_at, DefectPhoto.sha256)
-    )
-    for defect_id, sha256, kind in session.execute(stmt):
-        out[defect_id].append({"sha256": sha256, "kind": kind})
-    return out
+    """The defect as a device receives it; its photos from the stored list (server.models.photo_list)."""
+    data = {f: jsonable(getattr(defect, f)) for f in DEFECT_FIELDS}
+    data["photos"] = orjson.loads(defect.photo_list)
+    return data
 
 
 def comment_data(c: DefectComment) -> dict[str, Any]:

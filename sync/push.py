@@ -31,13 +31,14 @@ from server.models import (
     Device,
     Inspection,
     Room,
+    StatusCommand,
     Unit,
     User,
     utcnow,
 )
 
 from . import hlc, merge
-from .bulk import insert_rows, one_of
+from .bulk import insert_rows, new_rows, one_of
 from .feed import ChangeSet, lock_for_write
 from .mutations import load_args
 from .payloads import defect_data
@@ -245,9 +246,10 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
             select(Defect)
             .where(one_of(session, Defect.id, ids))
             .order_by(Defect.id)  # lock in one order everywhere, so concurrent pushes cannot deadlock
-            .options(selectinload(Defect.photos))
             .with_for_update(of=Defect)
         )
+        if any(p.name in merge.PHOTO_MUTATIONS for p in todo):
+            stmt = stmt.options(selectinload(Defect.photos))
         defects = {d.id: d for d in session.scalars(stmt)}
     visible: set[uuid.UUID] = set()
     if defects:
@@ -280,8 +282,14 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
             # executemany instead of a statement per distinct set of changed columns.
             for column in _UPDATED_COLUMNS:
                 flag_modified(changed, column)
+    # The push's new status commands are written with the bulk rows below rather than by the flush (whose
+    # multi-row INSERT of 50 commands is a statement of 18,000 characters that the driver parses anew).
+    commands = [o for o in session.new if isinstance(o, StatusCommand)]
+    for c in commands:
+        session.expunge(c)
     session.flush()
-    created.write(session, now)  # the defects must exist before their history rows
+    created.write(session, now)  # the defects must exist before their history rows and commands
+    insert_rows(session, StatusCommand, new_rows(commands))
     insert_rows(session, DefectHistory, history)
     if new:
         insert_rows(
