@@ -164,9 +164,12 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
     #  - Visible now, hidden in one of those states: the defect entered the user's scope, and the device
     #    may lack its older comments and conflicts, which have no rows after the cursor: all are sent.
     seen = case((was_visible(user), 1), else_=0)
+    # The page's rows are those in (since, last] (of the project, if one is asked for).
     states = select(SyncChange.defect_id, func.max(seen), func.min(seen)).where(
-        SyncChange.seq > since, SyncChange.seq <= last, SyncChange.defect_id.in_(defect_ids)
+        SyncChange.seq > since, SyncChange.seq <= last
     )
+    if project_id is not None:
+        states = states.where(SyncChange.project_id == project_id)
     had: set[uuid.UUID] = set()
     entered: set[uuid.UUID] = set()
     for defect_id, ever_visible, always_visible in session.execute(states.group_by(SyncChange.defect_id)):
@@ -174,7 +177,7 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
             had.add(defect_id)
         elif defect_id in visible and not always_visible:
             entered.add(defect_id)
-    existing = set(session.scalars(select(Defect.id).where(Defect.id.in_(had)))) if had else set()
+    existing = set(session.scalars(select(Defect.id).where(one_of(session, Defect.id, had)))) if had else set()
     gone, evict = had - existing, had & existing
 
     comment_ids = [uuid.UUID(e) for (k, e), (_, i) in latest.items() if k == "comment" and i in visible]
@@ -183,7 +186,12 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
             str(c.id): c
             for c in session.scalars(
                 select(DefectComment)
-                .where(or_(DefectComment.id.in_(comment_ids), DefectComment.defect_id.in_(entered)))
+                .where(
+                    or_(
+                        one_of(session, DefectComment.id, comment_ids),
+                        one_of(session, DefectComment.defect_id, entered),
+                    )
+                )
                 .order_by(DefectComment.created_at, DefectComment.id)
             )
         }
@@ -196,7 +204,7 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
             str(c.id): c
             for c in session.scalars(
                 select(Conflict)
-                .where(or_(Conflict.id.in_(conflict_ids), Conflict.defect_id.in_(entered)))
+                .where(or_(one_of(session, Conflict.id, conflict_ids), one_of(session, Conflict.defect_id, entered)))
                 .order_by(Conflict.id)
             )
         }
