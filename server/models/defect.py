@@ -65,10 +65,11 @@ class DefectPhoto(Base):
     """A photo in a defect's set, by content hash: the record may arrive before or after the bytes."""
 
     __tablename__ = "defect_photos"
+    # The unique pair's index also serves lookups by defect alone.
     __table_args__ = (UniqueConstraint("defect_id", "sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    defect_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"), index=True)
+    defect_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(10), default="before")  # enums.PHOTO_KINDS
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -71,7 +71,7 @@ class SyncChange(Base):
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(10))  # defect | comment | conflict
     entity_id: Mapped[str] = mapped_column(String(64))
-    defect_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    defect_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # read by seq range, never looked up by itself
     project_id: Mapped[int] = mapped_column(Integer)
     unit_id: Mapped[int] = mapped_column(Integer)
     contractor_id: Mapped[int | None] = mapped_column(Integer)
