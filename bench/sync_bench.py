@@ -143,11 +143,12 @@ def baseline_insert(
 
 
 class Server:
-    def __init__(self, url: str, workers: int):
+    def __init__(self, url: str, workers: int, threads: int = 1):
         self.port = free_port()
         self.instance = tempfile.mkdtemp(prefix="bench-instance-")
         env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": self.instance, "PYTHONPATH": str(ROOT)}
-        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}"]
+        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads)]
+        cmd += ["-b", f"127.0.0.1:{self.port}"]
         cmd += ["--log-level", "warning", "server.app:create_app()"]
         # One JSON line per request goes to the log file, not the terminal.
         self.log = open(Path(self.instance) / "gunicorn.log", "wb")  # noqa: SIM115
@@ -296,7 +297,9 @@ def run_phase(jobs: list[tuple[Device, bytes]], concurrency: int) -> tuple[float
     return time.perf_counter() - start, latencies
 
 
-def bench(label: str, url: str, devices: int, per_device: int, updates: int, batch: int, workers: int) -> dict:
+def bench(
+    label: str, url: str, devices: int, per_device: int, updates: int, batch: int, workers: int, threads: int
+) -> dict:
     rng = random.Random(20261123)
     world = setup_database(url, devices)
     creates = make_creates(world, devices, per_device, rng)
@@ -332,7 +335,7 @@ def bench(label: str, url: str, devices: int, per_device: int, updates: int, bat
     base_rate = baseline_insert(url, rows, photos, batch)
     copy_rate = baseline_insert(url, rows, photos, batch, copy=True) if url.startswith("postgresql") else None
 
-    server = Server(url, workers)
+    server = Server(url, workers, threads)
     try:
         devs = [Device(server.base, world["tokens"][i]) for i in range(devices)]
         jobs = []
@@ -459,23 +462,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny workload, for the smoke test")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1, help="threads per worker (scripts/serve.sh runs 4)")
     ap.add_argument("--only", choices=["postgresql", "sqlite"])
     args = ap.parse_args()
     devices, per_device, updates = (3, 200, 50) if args.quick else (10, 1000, 500)
     print(
         f"workload: {devices} devices × {per_device} creates, {updates} updates each; pushes of 100, 4 at once;"
-        f" gunicorn {args.workers} workers"
+        f" gunicorn {args.workers} workers × {args.threads} threads"
     )
     if args.only != "sqlite":
         name = f"yanshou_bench_{os.getpid()}"
         try:
-            report(bench("PostgreSQL", pg_database(name), devices, per_device, updates, 100, args.workers))
+            report(
+                bench("PostgreSQL", pg_database(name), devices, per_device, updates, 100, args.workers, args.threads)
+            )
         finally:
             drop_pg(name)
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.sqlite3"
-            report(bench("SQLite", url, devices, per_device, updates, 100, args.workers))
+            report(bench("SQLite", url, devices, per_device, updates, 100, args.workers, args.threads))
 
 
 if __name__ == "__main__":
