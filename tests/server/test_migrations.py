@@ -52,7 +52,6 @@ def test_migrations_match_models_and_downgrade(empty_database, tmp_path):
             db.engine.dispose()
 
 
-
 def test_photo_list_migration_fills_existing_defects(empty_database, tmp_path):
     """Going back before ``photo_list`` and up again fills it from the photos, removed ones left out, in
     the order they were added."""
