@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from server.models import Conflict, Defect, DefectComment
+from server.models import Defect, DefectComment
 
 DEFECT_FIELDS = (
     "id",
@@ -58,7 +58,8 @@ def comment_data(c: DefectComment) -> dict[str, Any]:
     }
 
 
-def conflict_data(c: Conflict) -> dict[str, Any]:
+def conflict_data(c: Any) -> dict[str, Any]:
+    """A conflict from a Conflict or a row of its columns."""
     return {
         "id": c.id,
         "defect_id": str(c.defect_id),

@@ -122,8 +122,13 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
             data = {"id": str(c.id), "defect_id": str(c.defect_id), "author_id": c.author_id, "body": c.body}
             data["created_at"] = c.created_at
             changes.append({"kind": "comment", "id": data["id"], "op": "upsert", "data": data})
-    conflict_stmt = select(Conflict).join(Defect, Defect.id == Conflict.defect_id).where(*in_page).order_by(Conflict.id)
-    for conflict in session.scalars(conflict_stmt):
+    conflict_stmt = (
+        select(*Conflict.__table__.columns)
+        .join(Defect, Defect.id == Conflict.defect_id)
+        .where(*in_page)
+        .order_by(Conflict.id)
+    )
+    for conflict in session.connection().execute(conflict_stmt).all():  # plain rows, as for the comments
         if conflict.defect_id in ids:
             changes.append(
                 {"kind": "conflict", "id": str(conflict.id), "op": "upsert", "data": conflict_data(conflict)}
