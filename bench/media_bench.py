@@ -130,10 +130,10 @@ def serve(app: Any) -> tuple[Any, threading.Thread, str]:
 def bench_uploads(photos: list[bytes], backend: str, s3_endpoint: str | None) -> None:
     import requests
 
+    from domain.models import Base, User
     from server.accounts.service import issue_token
     from server.app import create_app
     from server.extensions import db
-    from server.models import Base, User
 
     tmp = tempfile.mkdtemp(prefix="media-bench-")
     config: dict[str, Any] = {

@@ -71,9 +71,9 @@ def setup_database(url: str, devices: int) -> dict[str, Any]:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
+    from domain.models import Base, Building, Contractor, DefectType, Membership, PlanType, Project, Room, Unit, User
     from server.accounts.service import issue_token
     from server.library.seed import seed_library
-    from server.models import Base, Building, Contractor, DefectType, Membership, PlanType, Project, Room, Unit, User
 
     engine = create_engine(url)
     Base.metadata.drop_all(engine)
@@ -144,7 +144,7 @@ def baseline_insert(
     from sqlalchemy import create_engine, delete, insert
     from sqlalchemy.orm import Session
 
-    from server.models import Defect, DefectPhoto
+    from domain.models import Defect, DefectPhoto
     from sync.bulk import insert_rows
 
     engine = create_engine(url)
@@ -330,7 +330,7 @@ def bench(
     world = setup_database(url, devices)
     creates = make_creates(world, devices, per_device, rng)
 
-    from server.models import utcnow
+    from domain.models import utcnow
 
     now = utcnow()
     flat = [a for dev in creates for a in dev]

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from server.models import DefectPhoto, Photo, PhotoAnnotation, PhotoUpload, PhotoUploader, PlanType, utcnow
+from domain.models import DefectPhoto, Photo, PhotoAnnotation, PhotoUpload, PhotoUploader, PlanType, utcnow
 
 from .storage import PHOTO_KEY, Storage, photo_key
 from .uploads import discard

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.models import Photo, PhotoUploader, utcnow
+from domain.models import Photo, PhotoUploader, utcnow
 
 from .images import process
 from .settings import MediaError, MediaSettings

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from server.models import Photo, PhotoUpload, PhotoUploadChunk, utcnow
+from domain.models import Photo, PhotoUpload, PhotoUploadChunk, utcnow
 
 from .images import NOT_AN_IMAGE, sniff
 from .ingest import Spooled, hash_file, ingest, mismatch, too_large

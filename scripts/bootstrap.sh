@@ -27,7 +27,7 @@ if [ -f pwa/package.json ]; then
     (cd pwa && npm ci --no-audit --no-fund --loglevel=error)
     rm -f pwa/node_modules/.installed-* && touch "$lock"
   fi
-  newest_src=$(find pwa -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -newer pwa/dist/index.html -print -quit 2>/dev/null || true)
+  newest_src=$(find pwa domain/rules.json -path pwa/node_modules -prune -o -path pwa/dist -prune -o -type f -newer pwa/dist/index.html -print -quit 2>/dev/null || true)
   if [ ! -f pwa/dist/index.html ] || [ -n "$newest_src" ]; then
     echo "== building the PWA"
     (cd pwa && npm run build --silent)

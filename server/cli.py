@@ -45,8 +45,9 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_admin(username: str, password: str) -> None:
         """Create an administrator account."""
+        from domain.models import User
+
         from .accounts.service import hash_password
-        from .models import User
 
         db.session.add(
             User(username=username.lower(), display_name=username, role="admin", password_hash=hash_password(password))

@@ -8,12 +8,29 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from domain.errors import DomainError
+
 from .extensions import db
 
 log = logging.getLogger(__name__)
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(exc: DomainError) -> ResponseReturnValue:
+    response = jsonify(exc.as_problem())
+    response.status_code = exc.status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> ResponseReturnValue:
+        db.session.rollback()
+        return problem_response(exc)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         db.session.rollback()

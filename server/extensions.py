@@ -4,7 +4,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
-from .models import Base
+from domain.models import Base
 
 db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()

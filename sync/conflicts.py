@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from server import policy
-from server.models import Conflict, Defect, StatusCommand, User, utcnow
+from domain import policy
+from domain.models import Conflict, Defect, StatusCommand, User, utcnow
 
 from . import hlc, status
 from .feed import ChangeSet, scope_keys

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.models import Defect, SyncChange, SyncCounter, utcnow
+from domain.models import Defect, SyncChange, SyncCounter, utcnow
 
 from .bulk import insert_rows
 
@@ -99,7 +99,7 @@ def parse_cursor(cursor: str | None) -> Cursor | None:
     raise CursorError(_INVALID)
 
 
-# The columns server.policy.defect_filter looks at; each feed row keeps them as they were before the change.
+# The columns domain.policy.defect_filter looks at; each feed row keeps them as they were before the change.
 SCOPE_COLUMNS = ("project_id", "unit_id", "contractor_id", "reporter_id", "inspection_id")
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from server.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
-from server.models.photo_list import photo_list_of
+from domain.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
+from domain.models.photo_list import photo_list_of
 
 from . import hlc, status
 from .bulk import insert_rows

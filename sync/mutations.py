@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from server.models.enums import PHOTO_KINDS, SEVERITIES
-
-from .rules import TRANSITIONS
+from domain.models.enums import PHOTO_KINDS, SEVERITIES
+from domain.rules import TRANSITIONS
 
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[int, Meta(ge=1, le=2**31 - 1)]

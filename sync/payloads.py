@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from server.models import Defect, DefectComment
+from domain.models import Defect, DefectComment
 
 DEFECT_FIELDS = (
     "id",
@@ -42,7 +42,7 @@ def jsonable(value: Any) -> Any:
 
 
 def defect_data(defect: Defect) -> dict[str, Any]:
-    """The defect as a device receives it; its photos from the stored list (server.models.photo_list)."""
+    """The defect as a device receives it; its photos from the stored list (domain.models.photo_list)."""
     data = {f: jsonable(getattr(defect, f)) for f in DEFECT_FIELDS}
     data["photos"] = orjson.loads(defect.photo_list)
     return data

@@ -1,4 +1,4 @@
-"""Reading what a device should have, in pages, within what the user may see (server.policy decides).
+"""Reading what a device should have, in pages, within what the user may see (domain.policy decides).
 
 A first pull (empty cursor) is a **snapshot**: the current rows in scope, paged by defect id, with the
 cursor set to the feed position read before the first page. After the last snapshot page the device
@@ -12,7 +12,7 @@ gone. See docs/sync-protocol.md for why neither path can miss a change.
 
 Every cursor carries the user's ``scope_version`` it was made under. When the user's scope has changed
 since (a membership or owned unit added or removed, role, contractor or active changed: see
-server.policy), the feed cannot say what the device must drop or newly receive, so the pull answers a
+domain.policy), the feed cannot say what the device must drop or newly receive, so the pull answers a
 **reset** page instead: no changes, and the cursor of a fresh snapshot under the new version. The device
 downloads that snapshot and drops what it did not send (docs/sync-protocol.md, "Scope changes").
 """
@@ -26,8 +26,8 @@ from sqlalchemy import ColumnElement, case, func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
-from server import policy
-from server.models import Conflict, Defect, DefectComment, SyncChange, User
+from domain import policy
+from domain.models import Conflict, Defect, DefectComment, SyncChange, User
 
 from .bulk import one_of
 from .feed import Cursor, feed_position, parse_cursor

@@ -20,8 +20,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from server import policy
-from server.models import (
+from domain import policy
+from domain.models import (
     AppliedMutation,
     Contractor,
     Defect,
@@ -36,13 +36,13 @@ from server.models import (
     User,
     utcnow,
 )
+from domain.rules import MUTATION_ROLES, ROLE_ZH
 
 from . import hlc, merge
 from .bulk import insert_rows, new_rows, one_of
 from .feed import ChangeSet, lock_for_write
 from .mutations import load_args
 from .payloads import defect_data
-from .rules import MUTATION_ROLES, ROLE_ZH
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ SERVER_CLOCK = hlc.Clock("server")
 RETRYABLE_PG = {"40P01", "40001", "23505"}
 
 
-# photo_list is written by server.models.photo_list after the flush, never from the loaded object.
+# photo_list is written by domain.models.photo_list after the flush, never from the loaded object.
 _FIXED_COLUMNS = ("id", "project_id", "unit_id", "reporter_id", "created_at", "photo_list")
 _UPDATED_COLUMNS = tuple(c.key for c in Defect.__table__.columns if c.key not in _FIXED_COLUMNS)
 

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from server.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
+from domain import rules
+from domain.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
 
-from . import hlc, rules
+from . import hlc
 from .feed import ChangeSet, scope_keys
 
 STATE_FIELDS = ("status", "contractor_id", "repeat_count", "satisfaction", "assigned_at", "fixed_at", "closed_at")

@@ -4,7 +4,7 @@ On PostgreSQL each entry (``{"kind": "defect", "id": …, "op": "upsert", "data"
 built as JSON text by the database and handed to orjson as a ``Fragment``: a 5,000-defect page then costs
 a few milliseconds of Python instead of turning 90,000 column values into objects one by one. Elsewhere
 (SQLite) the same entries are built in Python from the columns of ``payloads.DEFECT_FIELDS``. Either way
-the photos are the defect's ``photo_list``, already JSON (server.models.photo_list).
+the photos are the defect's ``photo_list``, already JSON (domain.models.photo_list).
 
 Both give the same JSON values: timestamps as ``datetime.isoformat()`` writes a UTC time
 (``2026-11-23T08:05:09.250000+00:00``, no fraction when it is zero), dates as ``YYYY-MM-DD``, ids as
@@ -22,8 +22,8 @@ import orjson
 from sqlalchemy import ColumnElement, Date, Float, Integer, Text, Uuid, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from server.models import Defect
-from server.models.base import UTCDateTime
+from domain.models import Defect
+from domain.models.base import UTCDateTime
 
 from .payloads import DEFECT_COLUMNS, DEFECT_FIELDS
 

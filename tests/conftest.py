@@ -21,9 +21,9 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from domain.models import Base
 from server.app import create_app
 from server.extensions import db
-from server.models import Base
 
 # Property tests explore at random on developers' machines and walk a fixed path in CI (reproducible).
 settings.register_profile("ci", derandomize=True, deadline=None)

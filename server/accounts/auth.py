@@ -8,8 +8,9 @@ from typing import Any, TypeVar, cast
 
 from flask import g, request
 
+from domain.models import User
+
 from ..http import abort, dbs
-from ..models import User
 from . import service
 
 F = TypeVar("F", bound=Callable[..., Any])

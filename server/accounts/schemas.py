@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..models.enums import ROLES
+from domain.models.enums import ROLES
 
 
 class LoginSchema(Schema):

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import ApiToken, HomeownerUnit, Invitation, LoginFailure, User, utcnow
+from domain.models import ApiToken, HomeownerUnit, Invitation, LoginFailure, User, utcnow
 
 _hasher = PasswordHasher()
 # A fixed hash checked when the user doesn't exist, so timing doesn't reveal valid usernames.

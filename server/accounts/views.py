@@ -12,10 +12,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from .. import policy
+from domain import policy
+from domain.models import Contractor, HomeownerUnit, Invitation, Membership, Project, Unit, User
+
 from ..extensions import db
 from ..http import abort, dbs
-from ..models import Contractor, HomeownerUnit, Invitation, Membership, Project, Unit, User
 from . import service
 from .auth import bearer_token, current_user, login_required
 from .schemas import (

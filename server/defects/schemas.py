@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..models.enums import PHOTO_KINDS, SEVERITIES, STATUSES
+from domain.models.enums import PHOTO_KINDS, SEVERITIES, STATUSES
 
 
 class PhotoRefSchema(Schema):

@@ -9,11 +9,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import policy
+from domain import policy
+from domain.models import Defect, DefectComment, DefectHistory
+
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
 from ..http import abort, dbs
-from ..models import Defect, DefectComment, DefectHistory
 from .schemas import DefectDetailSchema, DefectQuerySchema, DefectSchema
 
 blp = Blueprint("defects", __name__, url_prefix="/api", description="Defects")

@@ -14,11 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync.feed import ChangeSet
-
-from ..accounts.service import hash_password
-from ..library.seed import seed_library
-from ..models import (
+from domain.models import (
     Building,
     Contractor,
     Defect,
@@ -34,6 +30,10 @@ from ..models import (
     Unit,
     User,
 )
+from sync.feed import ChangeSet
+
+from ..accounts.service import hash_password
+from ..library.seed import seed_library
 
 PROJECT_CODE = "DEMO-CHT"
 PASSWORD = "demo1234"

@@ -14,12 +14,11 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.models import Photo, PlanType, Room
 from media import fonts
 from media.ingest import ingest_bytes
 from media.settings import MediaSettings
 from media.storage import Storage
-
-from ..models import Photo, PlanType, Room
 
 WIDTH, HEIGHT = 1200, 900
 OUTER_WALL, INNER_WALL = 14, 6

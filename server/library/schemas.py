@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..models.enums import SEVERITIES
+from domain.models.enums import SEVERITIES
 
 
 class DefectTypeSchema(Schema):

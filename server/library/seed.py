@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import DefectArea, DefectType
+from domain.models import DefectArea, DefectType
+
 from .pinyin import initials
 
 LIBRARY: list[tuple[str, str, str, list[tuple[str, str, str, str, str, int]]]] = [

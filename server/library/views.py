@@ -8,10 +8,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain.models import DefectArea, DefectType
+
 from ..accounts.auth import login_required
 from ..extensions import db
 from ..http import abort
-from ..models import DefectArea, DefectType
 from .pinyin import initials
 from .schemas import DefectAreaSchema, DefectTypeSchema
 

@@ -8,13 +8,13 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
+from domain import policy
+from domain.models import Photo
 from media import uploads
 from media.settings import MediaError
 
-from .. import policy
 from ..accounts.auth import current_user, login_required
 from ..http import abort, dbs
-from ..models import Photo
 from . import media
 from .schemas import DirectUploadSchema, UploadStartSchema, UploadStateSchema
 from .views import RAW_BODY, fail

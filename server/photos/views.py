@@ -13,16 +13,16 @@ from typing import Any, NoReturn
 from flask import Response, current_app, request, send_file, url_for
 from flask_smorest import Blueprint
 
+from domain import policy
+from domain.models import Photo, PhotoAnnotation, utcnow
 from media import annotate
 from media.ingest import check_sha256, ingest, spool, too_large
 from media.settings import MediaError
 from media.signing import sign, verify
 from media.storage import BlobNotFound, LocalStorage, photo_key
 
-from .. import policy
 from ..accounts.auth import current_user, login_required
 from ..http import abort, dbs
-from ..models import Photo, PhotoAnnotation, utcnow
 from . import media
 from .schemas import AnnotationSchema, PhotoSchema, PhotoUrlSchema, SignedQuerySchema, SizeQuerySchema
 

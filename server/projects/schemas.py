@@ -3,7 +3,7 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..models.enums import INSPECTION_KINDS
+from domain.models.enums import INSPECTION_KINDS
 
 Norm = validate.Range(min=0.0, max=1.0)
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Building, PlanType, Unit
+from domain.models import Building, PlanType, Unit
 
 HEADERS = {
     "building": ("building", "楼栋", "楼号"),

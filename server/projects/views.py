@@ -10,11 +10,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from .. import policy
+from domain import policy
+from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
+
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
 from ..http import abort, dbs
-from ..models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
 from . import unit_import
 from .schemas import (
     BuildingSchema,

@@ -10,10 +10,10 @@ import sys
 
 from werkzeug.serving import make_server
 
+from domain.models import Building, Membership, PlanType, Project, Room, Unit, User
 from server.app import create_app
 from server.demo.data import load_demo
 from server.extensions import db
-from server.models import Building, Membership, PlanType, Project, Room, Unit, User
 
 
 def second_project() -> None:

@@ -105,8 +105,8 @@ class Scene:
     an inspector of another project (outside P's scope)."""
 
     def __init__(self) -> None:
+        from domain.models import HomeownerUnit, Membership
         from server.extensions import db
-        from server.models import HomeownerUnit, Membership
 
         self.project = f.ProjectFactory()
         self.other_project = f.ProjectFactory()
@@ -128,8 +128,8 @@ class Scene:
         db.session.commit()
 
     def defect_with(self, digest: str, **kwargs: Any) -> Any:
+        from domain.models import DefectPhoto
         from server.extensions import db
-        from server.models import DefectPhoto
 
         defect = f.DefectFactory(unit=self.unit, **kwargs)
         db.session.add(DefectPhoto(defect_id=defect.id, sha256=digest, kind="before"))

@@ -8,10 +8,10 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from domain.models import Photo, PhotoUpload, utcnow
 from media.gc import collect
 from media.storage import Storage, photo_key
 from server.extensions import db
-from server.models import Photo, PhotoUpload, utcnow
 from tests import factories as f
 from tests.media import imagegen as g
 from tests.media.conftest import Scene, blob_keys, put, sha

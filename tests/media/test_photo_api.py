@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
+from domain.models import Photo, PhotoUploader
 from media.storage import Storage, photo_key
 from server.extensions import db
-from server.models import Photo, PhotoUploader
 from tests.media import imagegen as g
 from tests.media.conftest import Scene, blob_keys, put, sha, temp_files
 

@@ -8,10 +8,10 @@ from typing import Any
 from flask.testing import FlaskClient
 from PIL import Image
 
+from domain.models import Membership
 from media import fonts
 from server.demo.plans import attach_plan_images, render_plan
 from server.extensions import db
-from server.models import Membership
 from server.photos import media
 from tests import factories as f
 

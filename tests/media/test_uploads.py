@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from domain.models import Photo, PhotoUpload
 from media.storage import Storage, photo_key
 from server.extensions import db
-from server.models import Photo, PhotoUpload
 from tests.media import imagegen as g
 from tests.media.conftest import Scene, blob_keys, sha, temp_files
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from domain.models import HomeownerUnit, Membership
 from server.extensions import db
-from server.models import HomeownerUnit, Membership
 from tests.factories import (
     BuildingFactory,
     ContractorFactory,

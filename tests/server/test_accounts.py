@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from domain.models import ApiToken, HomeownerUnit, Invitation, User, utcnow
 from server.accounts import service
 from server.extensions import db
-from server.models import ApiToken, HomeownerUnit, Invitation, User, utcnow
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 
@@ -109,7 +109,7 @@ def test_throttle_lifts_after_the_wait(app):
                 db.session, "zhang", "bad", ttl=timedelta(days=1), device="", remote_addr="", max_failures=5, window=900
             )
     assert service.throttle_delay(db.session, "zhang", 5, 900) > 0
-    from server.models import LoginFailure
+    from domain.models import LoginFailure
 
     for f in db.session.scalars(select(LoginFailure)):
         f.at = utcnow() - timedelta(seconds=901)
@@ -211,7 +211,7 @@ def test_join_requires_account_fields_for_new_users(client):
 
 
 def test_manager_issues_invitation_with_qr_code(client, auth):
-    from server.models import Membership
+    from domain.models import Membership
 
     unit = UnitFactory()
     manager = UserFactory(role="manager")

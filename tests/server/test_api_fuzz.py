@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from domain.models import Membership
 from server.extensions import db
-from server.models import Membership
 from tests.factories import DefectFactory, PlanTypeFactory, UnitFactory, UserFactory
 
 

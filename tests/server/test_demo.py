@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from domain.models import Defect, DefectType, Unit
 from server.demo.data import PASSWORD
 from server.extensions import db
-from server.models import Defect, DefectType, Unit
 
 
 def _count(model) -> int:

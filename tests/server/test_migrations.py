@@ -12,8 +12,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
+from domain.models import Base
 from server.app import create_app
-from server.models import Base
 from tests.conftest import PG_ADMIN_URL, _pg_admin
 
 
@@ -59,8 +59,8 @@ def test_photo_list_migration_fills_existing_defects(empty_database, tmp_path):
 
     from sqlalchemy import select, update
 
+    from domain.models import Defect, DefectPhoto
     from server.extensions import db
-    from server.models import Defect, DefectPhoto
     from tests import factories as f
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "MEDIA_ROOT": str(tmp_path / "media")})

@@ -1,14 +1,14 @@
 """A user's scope_version goes up with every change that can change what they may see, whichever code path
-makes it (server.policy's before_flush hook), and with nothing else."""
+makes it (domain.policy's before_flush hook), and with nothing else."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.models import HomeownerUnit, Membership, User
 from server.accounts import service
 from server.extensions import db
-from server.models import HomeownerUnit, Membership, User
 from tests.factories import ContractorFactory, ProjectFactory, UnitFactory, UserFactory
 
 

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from domain.models import Building, Unit
 from server.extensions import db
-from server.models import Building, Unit
 from tests.factories import PlanTypeFactory, ProjectFactory, UserFactory
 
 HEADER = ["楼栋", "单元", "楼层", "房号", "户型", "面积"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from domain.models import HomeownerUnit, Membership, User
 from server.extensions import db
-from server.models import HomeownerUnit, Membership, User
 from tests import factories as f
 
 from .device import SimDevice

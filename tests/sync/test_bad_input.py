@@ -7,8 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from domain.models import Defect, DefectPhoto, SyncChange
 from server.extensions import db
-from server.models import Defect, DefectPhoto, SyncChange
 
 from .test_push import create_args
 

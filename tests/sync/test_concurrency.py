@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from domain.models import AppliedMutation, Defect, DefectHistory, StatusCommand, SyncChange
 from server.extensions import db
-from server.models import AppliedMutation, Defect, DefectHistory, StatusCommand, SyncChange
 from sync.feed import ChangeSet
 
 from . import workers

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from domain.models import User
 from server.demo.data import load_demo
 from server.extensions import db
-from server.models import User
 
 from .device import SimDevice
 

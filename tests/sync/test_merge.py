@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from domain.models import Conflict, DefectHistory
 from server.extensions import db
-from server.models import Conflict, DefectHistory
 
 from .test_push import create_args
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from server.extensions import db
-from server.models import (
+from domain import rules
+from domain.models import (
     AppliedMutation,
     Conflict,
     Defect,
@@ -25,7 +25,7 @@ from server.models import (
     SyncChange,
     SyncCounter,
 )
-from sync import rules
+from server.extensions import db
 from sync.hlc import now_ms
 
 from .device import SimDevice

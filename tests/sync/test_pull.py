@@ -8,8 +8,8 @@ import uuid
 
 from sqlalchemy import delete, select
 
+from domain.models import Defect, DefectHistory, DefectPhoto, StatusCommand
 from server.extensions import db
-from server.models import Defect, DefectHistory, DefectPhoto, StatusCommand
 from sync.feed import ChangeSet, scope_keys
 
 from .test_push import create_args
@@ -126,7 +126,7 @@ def test_project_filter_and_bad_cursor(world, device, client):
 
 
 def test_feed_sequence_has_no_gaps(world, device):
-    from server.models import SyncChange
+    from domain.models import SyncChange
 
     a, b = device(world.inspector), device(world.manager)
     for _ in range(3):

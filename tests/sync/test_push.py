@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from domain.models import AppliedMutation, Defect, DefectHistory, SyncChange
 from server.extensions import db
-from server.models import AppliedMutation, Defect, DefectHistory, SyncChange
 
 SHA = "a" * 64
 

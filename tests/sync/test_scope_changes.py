@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from domain.models import User
 from server.extensions import db
-from server.models import User
 
 from .device import SimDevice
 from .test_push import create_args

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from server import policy
+from domain import policy
+from domain.models import Conflict, Defect, DefectComment
 from server.extensions import db
-from server.models import Conflict, Defect, DefectComment
 from sync import pull as pull_module
 from sync.feed import ChangeSet, scope_keys
 from sync.payloads import comment_data, conflict_data, defect_data

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from sqlalchemy import select
 
+from domain.models import Defect
 from server.extensions import db
-from server.models import Defect
 from sync.payloads import DEFECT_FIELDS
 from sync.wire import defect_entries, python_entries
 

@@ -18,8 +18,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from domain.models import AppliedMutation, Defect, DefectHistory
 from server.extensions import db
-from server.models import AppliedMutation, Defect, DefectHistory
 from sync.hlc import Clock
 
 ROOT = Path(__file__).resolve().parents[2]

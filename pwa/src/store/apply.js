@@ -4,21 +4,15 @@
  * server's copy with every still-pending mutation replayed on top). The server stays the judge.
  */
 
-export const STATUSES = ['open', 'assigned', 'fixed', 'closed', 'visited', 'void'];
+import RULES from '../../../domain/rules.json';
 
-const STAFF = ['admin', 'manager', 'inspector'];
-const MANAGERS = ['admin', 'manager'];
+export const STATUSES = RULES.statuses;
 
-/** action → {from: allowed statuses, to, roles} (the loop in the wire contract; the server decides). */
-export const TRANSITIONS = {
-  assign: { from: ['open', 'assigned'], to: 'assigned', roles: STAFF },
-  fix: { from: ['assigned'], to: 'fixed', roles: [...STAFF, 'crew'] },
-  pass: { from: ['fixed'], to: 'closed', roles: STAFF },
-  fail: { from: ['fixed'], to: 'assigned', roles: STAFF },
-  reopen: { from: ['closed', 'visited'], to: 'assigned', roles: MANAGERS },
-  void: { from: ['open', 'assigned'], to: 'void', roles: MANAGERS },
-  visit: { from: ['closed'], to: 'visited', roles: MANAGERS },
-};
+/** action → {from: allowed statuses, to, roles}: the server's own table (domain/rules.json). */
+export const TRANSITIONS = RULES.transitions;
+
+/** Which roles may push each mutation kind at all (scope is the server's to check). */
+export const MUTATION_ROLES = RULES.mutation_roles;
 
 /** The actions offered on a defect in `status` to someone with `role` (all roles when not given). */
 export function actionsFrom(status, role) {

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 13:22:48.515400
 from alembic import op
 import sqlalchemy as sa
 
-import server.models.base
+import domain.models.base
 
 
 # revision identifiers, used by Alembic.
@@ -42,7 +42,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=80), nullable=False),
     sa.Column('remote_addr', sa.String(length=64), nullable=False),
-    sa.Column('at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
     )
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
@@ -55,7 +55,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('city', sa.String(length=80), nullable=False),
     sa.Column('delivery_date', sa.Date(), nullable=True),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_projects')),
     sa.UniqueConstraint('code', name=op.f('uq_projects_code'))
     )
@@ -69,7 +69,7 @@ def upgrade():
     sa.Column('contractor_id', sa.Integer(), nullable=True),
     sa.Column('reporter_id', sa.Integer(), nullable=True),
     sa.Column('inspection_id', sa.Uuid(), nullable=True),
-    sa.Column('at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_sync_changes'))
     )
     with op.batch_alter_table('sync_changes', schema=None) as batch_op:
@@ -139,7 +139,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('scope_version', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contractor_id'], ['contractors.id'], name=op.f('fk_users_contractor_id_contractors')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
@@ -152,9 +152,9 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('device', sa.String(length=120), nullable=False),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -170,7 +170,7 @@ def upgrade():
     sa.Column('started_on', sa.Date(), nullable=False),
     sa.Column('building_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name=op.f('fk_inspections_building_id_buildings')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_inspections_created_by_id_users')),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_inspections_project_id_projects')),
@@ -200,8 +200,8 @@ def upgrade():
     sa.Column('mime', sa.String(length=40), nullable=False),
     sa.Column('method', sa.String(length=10), nullable=False),
     sa.Column('offset', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_photo_uploads_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_photo_uploads'))
     )
@@ -218,10 +218,10 @@ def upgrade():
     sa.Column('height', sa.Integer(), nullable=False),
     sa.Column('derivative_mime', sa.String(length=20), nullable=False),
     sa.Column('clean_mime', sa.String(length=20), nullable=False),
-    sa.Column('taken_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('taken_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_photos_uploaded_by_id_users')),
     sa.PrimaryKeyConstraint('sha256', name=op.f('pk_photos'))
     )
@@ -249,8 +249,8 @@ def upgrade():
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('last_seq', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_push_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_push_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_devices_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_devices'))
     )
@@ -293,11 +293,11 @@ def upgrade():
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('repeat_count', sa.Integer(), nullable=False),
     sa.Column('satisfaction', sa.Integer(), nullable=True),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('assigned_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('fixed_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('assigned_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('fixed_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('field_clocks', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['contractor_id'], ['contractors.id'], name=op.f('fk_defects_contractor_id_contractors')),
     sa.ForeignKeyConstraint(['inspection_id'], ['inspections.id'], name=op.f('fk_defects_inspection_id_inspections')),
@@ -333,9 +333,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('used_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('used_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('used_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_invitations_unit_id_units')),
     sa.ForeignKeyConstraint(['used_by_id'], ['users.id'], name=op.f('fk_invitations_used_by_id_users')),
@@ -349,7 +349,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('shapes', sa.JSON(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['sha256'], ['photos.sha256'], name=op.f('fk_photo_annotations_sha256_photos'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_photo_annotations_updated_by_id_users')),
     sa.PrimaryKeyConstraint('sha256', name=op.f('pk_photo_annotations'))
@@ -371,7 +371,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['sha256'], ['photos.sha256'], name=op.f('fk_photo_uploaders_sha256_photos'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_photo_uploaders_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_photo_uploaders')),
@@ -391,7 +391,7 @@ def upgrade():
     sa.Column('conflict_id', sa.Integer(), nullable=True),
     sa.Column('defect_id', sa.Uuid(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('applied_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('applied_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['device_id'], ['sync_devices.id'], name=op.f('fk_sync_mutations_device_id_sync_devices')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_mutations_user_id_users')),
     sa.PrimaryKeyConstraint('device_id', 'seq', name=op.f('pk_sync_mutations'))
@@ -401,7 +401,7 @@ def upgrade():
     sa.Column('defect_id', sa.Uuid(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_defect_comments_author_id_users')),
     sa.ForeignKeyConstraint(['defect_id'], ['defects.id'], name=op.f('fk_defect_comments_defect_id_defects')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_defect_comments'))
@@ -412,7 +412,7 @@ def upgrade():
     op.create_table('defect_history',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('defect_id', sa.Uuid(), nullable=False),
-    sa.Column('at', server.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('device_id', sa.String(length=64), nullable=True),
     sa.Column('action', sa.String(length=30), nullable=False),
@@ -432,8 +432,8 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('added_by_id', sa.Integer(), nullable=True),
-    sa.Column('added_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('removed_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('added_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('clock', sa.String(length=84), nullable=False),
     sa.Column('removed_clock', sa.String(length=84), nullable=True),
     sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_defect_photos_added_by_id_users')),
@@ -455,8 +455,8 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('device_id', sa.String(length=64), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', server.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('resolved_at', server.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', domain.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', domain.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolved_by_id', sa.Integer(), nullable=True),
     sa.Column('resolution', sa.String(length=20), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),

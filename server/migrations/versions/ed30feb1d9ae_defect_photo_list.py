@@ -1,4 +1,4 @@
-"""Defects carry their visible photos as the JSON list the sync pull sends (server.models.photo_list).
+"""Defects carry their visible photos as the JSON list the sync pull sends (domain.models.photo_list).
 
 Revision ID: ed30feb1d9ae
 Revises: dc136b112ea7

@@ -1,4 +1,5 @@
-"""The defect state machine (服务闭环) and who may do what, in one place.
+"""The defect state machine (服务闭环) and who may do what: ``rules.json`` is the one source, read here
+and by the PWA (``pwa/src/store/apply.js``), so the tablet offers exactly what the server accepts.
 
 open ──assign──▶ assigned ──fix──▶ fixed ──pass──▶ closed ──visit──▶ visited
   │  ▲              │  ▲             │                │                 │
@@ -8,7 +9,9 @@ open ──assign──▶ assigned ──fix──▶ fixed ──pass──▶
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 STAFF = ("admin", "manager", "inspector")
 
@@ -21,18 +24,11 @@ class Transition:
     zh: str
 
 
+_RULES = json.loads((Path(__file__).parent / "rules.json").read_text(encoding="utf-8"))
+
 TRANSITIONS: dict[str, Transition] = {
-    # 任务分派 dispatch, also re-dispatch to another contractor
-    "assign": Transition(("open", "assigned"), "assigned", ("admin", "manager", "inspector"), "分派"),
-    # 任务处理 repair: the crew of the assigned contractor, or staff fixing on the spot (快修)
-    "fix": Transition(("assigned",), "fixed", ("admin", "manager", "inspector", "crew"), "维修完成"),
-    # 复验 re-check
-    "pass": Transition(("fixed",), "closed", ("admin", "manager", "inspector"), "复验通过"),
-    "fail": Transition(("fixed",), "assigned", ("admin", "manager", "inspector"), "复验不通过"),
-    "reopen": Transition(("closed", "visited"), "assigned", ("admin", "manager"), "重新打开"),
-    "void": Transition(("open", "assigned"), "void", ("admin", "manager"), "作废"),
-    # 回访 follow-up visit with the owner's satisfaction
-    "visit": Transition(("closed",), "visited", ("admin", "manager"), "回访"),
+    action: Transition(tuple(t["from"]), t["to"], tuple(t["roles"]), t["zh"])
+    for action, t in _RULES["transitions"].items()
 }
 
 STATUS_ZH = {
@@ -44,15 +40,8 @@ STATUS_ZH = {
     "void": "已作废",
 }
 
-# Which roles may push which mutation at all (scope is checked separately, through server.policy).
-MUTATION_ROLES: dict[str, tuple[str, ...]] = {
-    "defect.create": (*STAFF, "homeowner"),  # homeowners on their own units (customer-facing)
-    "defect.update": STAFF,
-    "defect.status": (*STAFF, "crew"),
-    "defect.photo_add": (*STAFF, "crew"),  # crews add the after-photos of their repair
-    "defect.photo_remove": (*STAFF, "crew"),
-    "defect.comment": (*STAFF, "crew", "homeowner"),
-}
+# Which roles may push which mutation at all (scope is checked separately, through domain.policy).
+MUTATION_ROLES: dict[str, tuple[str, ...]] = {name: tuple(roles) for name, roles in _RULES["mutation_roles"].items()}
 
 ROLE_ZH = {"admin": "管理员", "manager": "经理", "inspector": "检查员", "crew": "维修人员", "homeowner": "业主"}
 

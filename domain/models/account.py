@@ -21,7 +21,7 @@ class User(Base):
     contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped (server.policy) whenever what the user may see can change: memberships, owned units, role,
+    # Bumped (domain.policy) whenever what the user may see can change: memberships, owned units, role,
     # contractor, active. A sync cursor carries the version it was made under; a different one resets it.
     scope_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,6 +1,6 @@
 """The domain model in plain SQLAlchemy (no Flask), so ``sync/`` and scripts can use it directly."""
 
-from . import photo_list  # noqa: F401  (registers the hook that keeps Defect.photo_list in step)
+from . import photo_list, scope_version  # noqa: F401  (register the hooks that keep photo lists and scope versions in step)
 from .account import ApiToken, HomeownerUnit, Invitation, LoginFailure, Membership, User
 from .base import Base, UTCDateTime, new_uuid, utcnow
 from .defect import Defect, DefectComment, DefectHistory, DefectPhoto, Inspection
