@@ -1,0 +1,46 @@
+/**
+ * How the app words each error code the server can answer (domain/errors.py): what happened, in the
+ * site user's terms, and what to do next. Every code the server defines has both languages here
+ * (tests/test_error_codes.py checks), so no user ever sees a bare code or a technical message.
+ */
+export const ERRORS = {
+  not_found: {
+    zh: '找不到该记录，或您无权查看。请刷新后再试。',
+    en: 'This record was not found or is not visible to you. Refresh and try again.',
+  },
+  forbidden: {
+    zh: '您的角色不能执行此操作。如需处理，请联系项目经理。',
+    en: 'Your role may not do this. Ask the project manager if it needs doing.',
+  },
+  invalid: {
+    zh: '填写的内容有误，请检查标红的项目后再提交。',
+    en: 'Some fields are not valid. Check the highlighted fields and submit again.',
+  },
+  bad_request: {
+    zh: '请求格式有误。请更新应用后再试。',
+    en: 'The request was malformed. Update the app and try again.',
+  },
+  conflict: {
+    zh: '该记录已被其他人修改，请刷新后再操作。',
+    en: 'Someone else changed this record. Refresh and try again.',
+  },
+  unauthorized: {
+    zh: '登录已失效，请重新登录。未同步的记录会保留。',
+    en: 'Your login has expired. Log in again; unsynced records are kept.',
+  },
+  rate_limited: {
+    zh: '尝试次数过多，请稍候再试。',
+    en: 'Too many attempts. Wait a moment and try again.',
+  },
+  internal: {
+    zh: '服务器出错了，记录已保留在本机，稍后会自动重试。',
+    en: 'The server had a problem. Your records are kept on this device and will be retried.',
+  },
+};
+
+/** The words for an error code in `lang`, or null when the code is unknown to this version of the app. */
+export function errorText(code, lang) {
+  const entry = ERRORS[code];
+  if (!entry) return null;
+  return entry[lang] ?? entry.zh;
+}
