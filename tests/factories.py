@@ -8,7 +8,7 @@ from datetime import date
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from server import models as m
+from domain import models as m
 from server.accounts.service import hash_password
 from server.extensions import db
 

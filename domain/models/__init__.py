@@ -3,7 +3,15 @@
 from . import photo_list, scope_version  # noqa: F401  (register the hooks that keep photo lists and scope versions in step)
 from .account import ApiToken, HomeownerUnit, Invitation, LoginFailure, Membership, User
 from .base import Base, UTCDateTime, new_uuid, utcnow
-from .defect import Defect, DefectComment, DefectHistory, DefectPhoto, Inspection
+from .defect import (
+    Defect,
+    DefectComment,
+    DefectHistory,
+    DefectPhoto,
+    Inspection,
+    InspectionCheckin,
+    UnitInspection,
+)
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
@@ -25,6 +33,7 @@ __all__ = [
     "Device",
     "HomeownerUnit",
     "Inspection",
+    "InspectionCheckin",
     "Invitation",
     "LoginFailure",
     "Membership",
@@ -41,6 +50,7 @@ __all__ = [
     "SyncCounter",
     "UTCDateTime",
     "Unit",
+    "UnitInspection",
     "User",
     "new_uuid",
     "utcnow",

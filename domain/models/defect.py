@@ -25,6 +25,37 @@ class Inspection(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class UnitInspection(Base):
+    """Whether a unit was inspected in a round (已验 / 未验): checklist progress, so that a unit nobody
+    inspected is never counted as a unit with zero defects."""
+
+    __tablename__ = "unit_inspections"
+    __table_args__ = (UniqueConstraint("inspection_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="partial")  # partial | done
+    items_done: Mapped[int] = mapped_column(Integer, default=0)
+    items_total: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InspectionCheckin(Base):
+    """A homeowner's attendance at a customer-facing round (到访), by their QR code or recorded by staff."""
+
+    __tablename__ = "inspection_checkins"
+    __table_args__ = (UniqueConstraint("inspection_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the homeowner, when known
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    method: Mapped[str] = mapped_column(String(10), default="staff")  # qr | staff
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Defect(Base):
     """One defect. Its id is made by the device that recorded it, so it can exist offline first."""
 
@@ -51,6 +82,12 @@ class Defect(Base):
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rectification deadlines (时限), set on dispatch from the project's time-limit policy: someone must
+    # accept (接单) by response_due_at and the fix must be done by fix_due_at.
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fix_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the crew's 接单
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0 = not escalated
     # Hybrid-logical-clock stamp of the last write to each field (last writer wins per field).
     field_clocks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The visible photos as a JSON array, for the sync pull; kept in step by models.photo_list.
