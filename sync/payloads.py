@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from domain.models import Defect, DefectComment
+from domain.models import Defect
 
 DEFECT_FIELDS = (
     "id",
@@ -48,7 +48,8 @@ def defect_data(defect: Defect) -> dict[str, Any]:
     return data
 
 
-def comment_data(c: DefectComment) -> dict[str, Any]:
+def comment_data(c: Any) -> dict[str, Any]:
+    """A comment from a DefectComment or a row of its columns."""
     return {
         "id": str(c.id),
         "defect_id": str(c.defect_id),
