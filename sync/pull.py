@@ -94,46 +94,47 @@ def pull(
 
 def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None, limit: int) -> dict[str, Any]:
     """The next ``limit`` defects in scope after ``cur.after`` (by id), with their photos, comments and
-    open conflicts, from the current rows."""
+    open conflicts, from the current rows. The first page also carries ``total``, the number of defects
+    the download will bring (others may be created meanwhile: they come with the next delta)."""
     scope: list[Any] = [policy.defect_filter(user)]
     if project_id is not None:
         scope.append(Defect.project_id == project_id)
     if cur.after is not None:
         scope.append(Defect.id > cur.after)
-    entries = dialects.of(session).defect_entries(session, *scope, limit=limit + 1)
+    dialect = dialects.of(session)
+    entries = dialect.defect_entries(session, *scope, limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
     if not entries:
-        return {"changes": [], "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
-    # The page's defects are those in scope in (after, last]; the related rows are read by the same range
-    # and scope in SQL (an index range scan on (project_id, id) or (contractor_id, id)) rather than by a
-    # list of thousands of ids.
-    last = entries[-1][0]
-    in_page = [*scope, Defect.id <= last]
+        empty = {"changes": [], "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
+        return {**empty, "total": 0} if cur.after is None else empty
     changes: list[Any] = [entry for _, entry in entries]
-    ids = {i for i, _ in entries}  # a defect created in the range meanwhile comes with the delta pull
+    # The related rows of the page's defects, by one array of their ids: each is an index scan on defect_id
+    # (joining them to the page's id range let PostgreSQL choose a hash join over the whole table on a big
+    # project, which made the page cost grow with the project).
+    ids = [i for i, _ in entries]
     conn = session.connection()
     comment_stmt = (
         select(*_COMMENT_COLUMNS)
-        .join(Defect, Defect.id == DefectComment.defect_id)
-        .where(*in_page)
+        .where(dialect.any_of(DefectComment.defect_id, ids))
         .order_by(DefectComment.created_at, DefectComment.id)
     )
     for c in conn.execute(comment_stmt).all():
-        if c.defect_id in ids:
-            changes.append({"kind": "comment", "id": str(c.id), "op": "upsert", "data": comment_data(c)})
+        changes.append({"kind": "comment", "id": str(c.id), "op": "upsert", "data": comment_data(c)})
     conflict_stmt = (
-        select(*_CONFLICT_COLUMNS)
-        .join(Defect, Defect.id == Conflict.defect_id)
-        .where(*in_page, _SHOWN_CONFLICT)
-        .order_by(Conflict.id)
+        select(*_CONFLICT_COLUMNS).where(dialect.any_of(Conflict.defect_id, ids), _SHOWN_CONFLICT).order_by(Conflict.id)
     )
     for c in conn.execute(conflict_stmt).all():
-        if c.defect_id in ids:
-            changes.append({"kind": "conflict", "id": str(c.id), "op": "upsert", "data": conflict_data(c)})
+        changes.append({"kind": "conflict", "id": str(c.id), "op": "upsert", "data": conflict_data(c)})
+    page: dict[str, Any] = {"changes": changes}
+    if cur.after is None:
+        # The first page says how many defects the download holds, so that a device shows true progress:
+        # one count per download (an index-only scan), not one per page.
+        page["total"] = session.scalar(select(func.count()).select_from(Defect).where(*scope))
+    last = ids[-1]
     if more:
-        return {"changes": changes, "cursor": Cursor(cur.seq, cur.version, True, last).encode(), "more": True}
-    return {"changes": changes, "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
+        return {**page, "cursor": Cursor(cur.seq, cur.version, True, last).encode(), "more": True}
+    return {**page, "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
 
 
 @dataclass

@@ -275,3 +275,24 @@ def test_a_fresh_device_receives_open_conflicts_but_not_resolved_ones(world, dev
     # The device that had them is told how they ended.
     follower.pull()
     assert sorted(c["status"] for c in follower.conflicts.values()) == ["open", "resolved", "resolved"]
+
+
+def test_the_first_snapshot_page_says_how_many_defects_the_download_holds(world, device, client):
+    inspector = device(world.inspector)
+    for _ in range(5):
+        inspector.mutate("defect.create", **create_args(world))
+    inspector.push()
+    crew = device(world.crew)
+    pages = []
+    cursor = ""
+    while True:
+        page = _page(client, inspector.headers, cursor, 2)
+        pages.append(page)
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert pages[0]["total"] == 5 and all("total" not in p for p in pages[1:])
+    assert sum(len(p["changes"]) for p in pages) == 5
+    # A user who sees nothing is told so; a delta page carries no total.
+    assert _page(client, crew.headers, "", 100)["total"] == 0
+    assert "total" not in _page(client, inspector.headers, cursor, 100)
