@@ -124,6 +124,10 @@ export const MESSAGES = {
     count_n: '共 {n} 条',
     offline_ready_at: '下载于 {t}',
     error: '出错了',
+    step_photos: '施工前照片（原图尺寸）',
+    offline_storage: '离线照片 {used} / 预算 {budget}',
+    device_storage: '本机已用 {usage} / 可用 {quota}',
+    photos_over_budget: '{n} 张照片超出预算，联网时再看',
   },
   en: {
     app_name: 'Yanshou',
@@ -249,6 +253,10 @@ export const MESSAGES = {
     count_n: '{n} in all',
     offline_ready_at: 'downloaded {t}',
     error: 'Something went wrong',
+    step_photos: 'before-photos at display size',
+    offline_storage: 'Offline photos {used} of a {budget} budget',
+    device_storage: 'This device uses {usage} of {quota}',
+    photos_over_budget: '{n} photos are over the budget; they show when online',
   },
 };
 
