@@ -51,7 +51,7 @@ export async function push(progress = () => {}) {
  * saved together; a `reset` page (the user's scope changed) starts a snapshot after which the project's
  * defects it did not send are dropped, unless they have unsynced mutations (store/defects.js).
  */
-export async function pull(projectId, progress = () => {}) {
+export async function pull(projectId, progress = () => {}, { limit = 1000 } = {}) {
   const key = `cursor:${projectId}`;
   let cursor = (await getMeta(key)) ?? '';
   let received = 0;
@@ -60,7 +60,7 @@ export async function pull(projectId, progress = () => {}) {
   const photoShas = new Set();
   const photos = [];
   for (;;) {
-    const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: '1000' });
+    const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: String(limit) });
     const page = await getJson(`/api/sync/pull?${q}`);
     const changes = page.changes ?? [];
     await applyPullPage(projectId, page, key);
