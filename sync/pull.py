@@ -52,9 +52,15 @@ _COMMENT_COLUMNS = (
     DefectComment.created_at,
 )
 _CONFLICT_COLUMNS = tuple(Conflict.__table__.columns)
-# What a device shows of a defect's conflicts when it first receives the defect: the open ones. A resolved
-# conflict reaches the devices that already had it through the feed (its resolution is a change).
-_SHOWN_CONFLICT = Conflict.status == "open"
+
+
+def _shown(conflict: Any) -> bool:
+    """What a device shows of a defect's conflicts when it first receives the defect: the open ones. A
+    resolved conflict reaches the devices that already had it through the feed (its resolution is a
+    change). Filtered here rather than in SQL: with ``status = 'open'`` in the statement PostgreSQL may
+    read every open conflict of the project by the status index, a cost that grows with the project;
+    by defect id alone it reads the page's few hundred rows."""
+    return bool(conflict.status == "open")
 
 
 def was_visible(user: User) -> ColumnElement[bool]:
@@ -121,11 +127,10 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
     )
     for c in conn.execute(comment_stmt).all():
         changes.append({"kind": "comment", "id": str(c.id), "op": "upsert", "data": comment_data(c)})
-    conflict_stmt = (
-        select(*_CONFLICT_COLUMNS).where(dialect.any_of(Conflict.defect_id, ids), _SHOWN_CONFLICT).order_by(Conflict.id)
-    )
+    conflict_stmt = select(*_CONFLICT_COLUMNS).where(dialect.any_of(Conflict.defect_id, ids)).order_by(Conflict.id)
     for c in conn.execute(conflict_stmt).all():
-        changes.append({"kind": "conflict", "id": str(c.id), "op": "upsert", "data": conflict_data(c)})
+        if _shown(c):
+            changes.append({"kind": "conflict", "id": str(c.id), "op": "upsert", "data": conflict_data(c)})
     page: dict[str, Any] = {"changes": changes}
     if cur.after is None:
         # The first page says how many defects the download holds, so that a device shows true progress:
@@ -255,10 +260,8 @@ def _related(
         stmt = select(*_CONFLICT_COLUMNS).where(any_of(Conflict.id, [int(e) for e in named]))
         conflicts.update((str(c.id), c) for c in conn.execute(stmt))
     if entered:
-        stmt = (
-            select(*_CONFLICT_COLUMNS).where(any_of(Conflict.defect_id, entered), _SHOWN_CONFLICT).order_by(Conflict.id)
-        )
-        conflicts.update((str(c.id), c) for c in conn.execute(stmt) if str(c.id) not in conflicts)
+        stmt = select(*_CONFLICT_COLUMNS).where(any_of(Conflict.defect_id, entered)).order_by(Conflict.id)
+        conflicts.update((str(c.id), c) for c in conn.execute(stmt) if _shown(c) and str(c.id) not in conflicts)
     return comments, conflicts
 
 
