@@ -36,6 +36,18 @@ export const ERRORS = {
     zh: '服务器出错了，记录已保留在本机，稍后会自动重试。',
     en: 'The server had a problem. Your records are kept on this device and will be retried.',
   },
+  stats_unknown_filter: {
+    zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
+    en: 'The statistics do not know this filter. Clear the filters and choose again.',
+  },
+  stats_bad_filter: {
+    zh: '筛选条件的值有误（如日期或编号）。请检查后再试。',
+    en: 'A filter value is not valid (a date or a number). Check it and try again.',
+  },
+  stats_forbidden: {
+    zh: '只有项目经理或管理员可以查看统计和报表。如需查看，请联系项目经理。',
+    en: 'Only project managers and admins see statistics and reports. Ask the project manager.',
+  },
 };
 
 /** The words for an error code in `lang`, or null when the code is unknown to this version of the app. */
