@@ -21,7 +21,7 @@ BAD_FILTER = define("stats_bad_filter", 422, "A filter has an invalid value")
 
 INT_MAX = 2**31 - 1
 CATEGORY_MAX = 20  # DefectType.category
-LOCAL = timezone(timedelta(hours=8))  # China Standard Time, see sqlfn.LOCAL_TZ
+LOCAL = timezone(timedelta(hours=8))  # China Standard Time (UTC+8, no daylight saving), as in sqlfn
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,18 @@
 """The numbers managers are judged on, computed by SQL aggregation (docs/statistics.md defines each).
 
-Every function runs a handful of aggregate queries; no defect row is loaded into Python.
+Three scans of the defects answer everything: one GROUP BY contractor × month × type carrying every
+additive count (the headline numbers, the top types and the scorecard are sums over its few hundred
+groups), one GROUP BY week found × week closed (the trend), and one GROUP BY unit (inspected and
+zero-defect units). No defect row is loaded into Python.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -24,7 +28,7 @@ from ..models import (
 )
 from ..policy import CUSTOMER_FACING_KINDS
 from .filters import LOCAL, Filters, defect_conditions, inspection_conditions, round_conditions
-from .sqlfn import days_between, local_date, month_of, week_start
+from .sqlfn import day_text, days_between, local_date, month_of, month_text, week_start
 
 COMPLETED = ("closed", "visited")  # 整改完成: re-check passed
 UNFINISHED = ("open", "assigned", "fixed")
@@ -40,12 +44,16 @@ TARGETS: dict[str, float] = {
 }
 
 
-def _sum(cond: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+def _count(cond: ColumnElement[bool]) -> Any:
+    return func.count().filter(cond)
 
 
 def _ratio(num: int | None, den: int | None) -> float | None:
     return None if not den else round((num or 0) / den, 4)
+
+
+def _mean(total: float | None, n: int, digits: int) -> float | None:
+    return None if not n or total is None else round(float(total) / n, digits)
 
 
 def completed() -> ColumnElement[bool]:
@@ -80,52 +88,93 @@ def overdue(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def headline(session: Session, project_id: int, f: Filters, now: datetime) -> dict[str, Any]:
-    conds = defect_conditions(project_id, f)
+ADDITIVE = (
+    "defects",
+    "found_in_rounds",
+    "completed",
+    "completed_with_deadline",
+    "on_time",
+    "overdue",
+    "repaired",
+    "repeated",
+    "fix_days_sum",
+    "satisfaction_sum",
+    "satisfaction_count",
+    "grade_a",
+    "with_response_due",
+    "accepted_in_time",
+)
+
+
+def grouped(session: Session, project_id: int, f: Filters, now: datetime) -> list[Any]:
+    """One scan: every additive count per contractor × month of assignment × type."""
     done = completed()
-    row = session.execute(
+    month = month_of(func.coalesce(Defect.assigned_at, Defect.created_at))
+    responded = and_(Defect.accepted_at.is_not(None), Defect.response_due_at.is_not(None))
+    stmt = (
         select(
+            Defect.contractor_id.label("contractor_id"),
+            month.label("month"),
+            Defect.type_id.label("type_id"),
             func.count().label("defects"),
-            _sum(Defect.inspection_id.is_not(None)).label("found_in_rounds"),
-            _sum(done).label("completed"),
-            _sum(and_(done, has_deadline())).label("completed_with_deadline"),
-            _sum(and_(done, has_deadline(), closed_on_time())).label("on_time"),
-            _sum(overdue(now)).label("overdue"),
-            _sum(or_(Defect.status.in_(REPAIRED), Defect.repeat_count > 0)).label("repaired"),
-            _sum(Defect.repeat_count > 0).label("repeated"),
-            func.avg(case((done, days_between(Defect.created_at, Defect.closed_at)))).label("days_to_fix"),
-            func.avg(Defect.satisfaction).label("satisfaction_mean"),
+            _count(Defect.inspection_id.is_not(None)).label("found_in_rounds"),
+            _count(done).label("completed"),
+            _count(and_(done, has_deadline())).label("completed_with_deadline"),
+            _count(and_(done, has_deadline(), closed_on_time())).label("on_time"),
+            _count(overdue(now)).label("overdue"),
+            _count(or_(Defect.status.in_(REPAIRED), Defect.repeat_count > 0)).label("repaired"),
+            _count(Defect.repeat_count > 0).label("repeated"),
+            func.sum(days_between(Defect.created_at, Defect.closed_at)).filter(done).label("fix_days_sum"),
+            func.sum(Defect.satisfaction).label("satisfaction_sum"),
             func.count(Defect.satisfaction).label("satisfaction_count"),
-            _sum(Defect.severity == "A").label("grade_a"),
-        ).where(*conds)
-    ).one()
+            _count(Defect.severity == "A").label("grade_a"),
+            _count(Defect.response_due_at.is_not(None)).label("with_response_due"),
+            _count(and_(responded, Defect.accepted_at <= Defect.response_due_at)).label("accepted_in_time"),
+        )
+        .where(*defect_conditions(project_id, f))
+        .group_by(Defect.contractor_id, month, Defect.type_id)
+    )
+    return list(session.execute(stmt).all())
+
+
+def _totals(rows: list[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(ADDITIVE, 0)
+    for r in rows:
+        for k in ADDITIVE:
+            out[k] += getattr(r, k) or 0
+    return out
+
+
+def headline(
+    session: Session, project_id: int, f: Filters, now: datetime, rows: list[Any] | None = None
+) -> dict[str, Any]:
+    t = _totals(grouped(session, project_id, f, now) if rows is None else rows)
     units = inspected_units(session, project_id, f)
     att = attendance(session, project_id, f)
-    numbers = {
-        "defects": row.defects,
-        "found_in_rounds": row.found_in_rounds,
+    return {
+        "defects": t["defects"],
+        "found_in_rounds": t["found_in_rounds"],
         "units_inspected": units["inspected"],
         "units_zero_defect": units["zero_defect"],
-        "defects_per_unit": None if not units["inspected"] else round(row.found_in_rounds / units["inspected"], 2),
+        "defects_per_unit": None if not units["inspected"] else round(t["found_in_rounds"] / units["inspected"], 2),
         "zero_defect_rate": _ratio(units["zero_defect"], units["inspected"]),
-        "completed": row.completed,
-        "completion_rate": _ratio(row.completed, row.defects),
-        "completed_with_deadline": row.completed_with_deadline,
-        "on_time": row.on_time,
-        "on_time_rate": _ratio(row.on_time, row.completed_with_deadline),
-        "overdue": row.overdue,
-        "repaired": row.repaired,
-        "repeated": row.repeated,
-        "repeat_rate": _ratio(row.repeated, row.repaired),
-        "days_to_fix_mean": None if row.days_to_fix is None else round(float(row.days_to_fix), 1),
-        "satisfaction_mean": None if row.satisfaction_mean is None else round(float(row.satisfaction_mean), 2),
-        "satisfaction_count": row.satisfaction_count,
-        "grade_a": row.grade_a,
+        "completed": t["completed"],
+        "completion_rate": _ratio(t["completed"], t["defects"]),
+        "completed_with_deadline": t["completed_with_deadline"],
+        "on_time": t["on_time"],
+        "on_time_rate": _ratio(t["on_time"], t["completed_with_deadline"]),
+        "overdue": t["overdue"],
+        "repaired": t["repaired"],
+        "repeated": t["repeated"],
+        "repeat_rate": _ratio(t["repeated"], t["repaired"]),
+        "days_to_fix_mean": _mean(t["fix_days_sum"], t["completed"], 1),
+        "satisfaction_mean": _mean(t["satisfaction_sum"], t["satisfaction_count"], 2),
+        "satisfaction_count": t["satisfaction_count"],
+        "grade_a": t["grade_a"],
         "attendance_invited": att["invited"],
         "attendance_attended": att["attended"],
         "attendance_rate": _ratio(att["attended"], att["invited"]),
     }
-    return numbers
 
 
 def inspected_units(session: Session, project_id: int, f: Filters) -> dict[str, int]:
@@ -137,16 +186,26 @@ def inspected_units(session: Session, project_id: int, f: Filters) -> dict[str, 
     )
     if f.building_id is not None:
         done = done.where(UnitInspection.unit_id.in_(select(Unit.id).where(Unit.building_id == f.building_id)))
-    found = select(Defect.unit_id.label("unit_id")).where(
-        *round_conditions(project_id, f), Defect.inspection_id.is_not(None)
+    extra = defect_conditions(project_id, f)[len(round_conditions(project_id, f)) :]
+    matching = and_(*extra) if extra else None
+    per_unit = (
+        select(
+            Defect.unit_id.label("unit_id"),
+            func.max(case((Defect.inspection_id.is_not(None), 1), else_=0)).label("in_round"),
+            (func.count().filter(matching) if matching is not None else func.count()).label("matching"),
+        )
+        .where(*round_conditions(project_id, f))
+        .group_by(Defect.unit_id)
+        .cte("per_unit")
     )
-    inspected = union(done, found).subquery()
-    with_defects = select(Defect.unit_id).where(*defect_conditions(project_id, f))
+    inspected = union(done, select(per_unit.c.unit_id).where(per_unit.c.in_round == 1)).subquery()
     row = session.execute(
         select(
             func.count().label("inspected"),
-            _sum(inspected.c.unit_id.not_in(with_defects)).label("zero_defect"),
-        ).select_from(inspected)
+            _count(func.coalesce(per_unit.c.matching, 0) == 0).label("zero_defect"),
+        )
+        .select_from(inspected)
+        .outerjoin(per_unit, per_unit.c.unit_id == inspected.c.unit_id)
     ).one()
     return {"inspected": row.inspected, "zero_defect": row.zero_defect}
 
@@ -184,99 +243,100 @@ def attendance(session: Session, project_id: int, f: Filters) -> dict[str, int]:
         InspectionCheckin.inspection_id == pairs.c.inspection_id, InspectionCheckin.unit_id == pairs.c.unit_id
     )
     row = session.execute(
-        select(func.count().label("invited"), _sum(attended.exists()).label("attended")).select_from(pairs)
+        select(func.count().label("invited"), _count(attended.exists()).label("attended")).select_from(pairs)
     ).one()
     return {"invited": row.invited, "attended": row.attended}
 
 
-def top_types(session: Session, project_id: int, f: Filters, limit: int = 10) -> list[dict[str, Any]]:
-    counts = (
-        select(Defect.type_id, func.count().label("n"))
-        .where(*defect_conditions(project_id, f))
-        .group_by(Defect.type_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(counts.c.type_id, counts.c.n, DefectType.name_zh, DefectType.name_en, DefectType.category)
-        .join(DefectType, DefectType.id == counts.c.type_id)
-        .order_by(counts.c.n.desc(), counts.c.type_id)
-        .limit(limit)
-    ).all()
+def top_types(session: Session, rows: list[Any], limit: int = 10) -> list[dict[str, Any]]:
+    per_type: dict[int, int] = defaultdict(int)
+    for r in rows:
+        per_type[r.type_id] += r.defects
+    top = sorted(per_type.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    names = {
+        t.id: t
+        for t in session.execute(
+            select(DefectType.id, DefectType.name_zh, DefectType.name_en, DefectType.category).where(
+                DefectType.id.in_([k for k, _ in top])
+            )
+        )
+    }
     return [
-        {"type_id": r.type_id, "name_zh": r.name_zh, "name_en": r.name_en, "category": r.category, "defects": r.n}
-        for r in rows
+        {
+            "type_id": k,
+            "name_zh": names[k].name_zh,
+            "name_en": names[k].name_en,
+            "category": names[k].category,
+            "defects": n,
+        }
+        for k, n in top
     ]
 
 
 def weekly_trend(session: Session, project_id: int, f: Filters) -> list[dict[str, Any]]:
-    """Defects found and closed per week (Monday, local time)."""
-    conds = defect_conditions(project_id, f)
+    """Defects found and closed per week (Monday, local time), in one scan."""
     found_week = week_start(Defect.created_at)
-    closed_week = week_start(Defect.closed_at)
-    found = select(found_week.label("week"), literal("found").label("what"), func.count().label("n"))
-    found = found.where(*conds).group_by(found_week)
-    closed = select(closed_week.label("week"), literal("closed").label("what"), func.count().label("n"))
-    closed = closed.where(*conds, completed()).group_by(closed_week)
+    closed_week = case((completed(), week_start(Defect.closed_at)))
+    stmt = (
+        select(found_week.label("found"), closed_week.label("closed"), func.count().label("n"))
+        .where(*defect_conditions(project_id, f))
+        .group_by(found_week, closed_week)
+    )
     weeks: dict[str, dict[str, Any]] = {}
-    for week, what, n in session.execute(union(found, closed)).all():
-        key = str(week)
-        weeks.setdefault(key, {"week": key, "found": 0, "closed": 0})[what] = n
+    for found, closed, n in session.execute(stmt).all():
+        for what, value in (("found", found), ("closed", closed)):
+            if value is not None:
+                key = day_text(value)
+                weeks.setdefault(key, {"week": key, "found": 0, "closed": 0})[what] += n
     return [weeks[k] for k in sorted(weeks)]
 
 
-def scorecard(session: Session, project_id: int, f: Filters) -> list[dict[str, Any]]:
-    """Per contractor and month of assignment (the month a defect was dispatched, else found)."""
-    conds = defect_conditions(project_id, f)
-    month = month_of(func.coalesce(Defect.assigned_at, Defect.created_at))
-    done = completed()
-    responded = and_(Defect.accepted_at.is_not(None), Defect.response_due_at.is_not(None))
-    grouped = (
-        select(
-            Defect.contractor_id.label("contractor_id"),
-            month.label("month"),
-            func.count().label("assigned"),
-            _sum(Defect.response_due_at.is_not(None)).label("with_response_due"),
-            _sum(and_(responded, Defect.accepted_at <= Defect.response_due_at)).label("accepted_in_time"),
-            _sum(done).label("closed"),
-            _sum(and_(done, has_deadline())).label("closed_with_deadline"),
-            _sum(and_(done, has_deadline(), closed_on_time())).label("on_time"),
-            _sum(Defect.repeat_count > 0).label("repeat_repairs"),
-            func.avg(Defect.satisfaction).label("satisfaction_mean"),
-        )
-        .where(*conds, Defect.contractor_id.is_not(None))
-        .group_by(Defect.contractor_id, month)
-        .subquery()
+def scorecard_from(session: Session, rows: list[Any]) -> list[dict[str, Any]]:
+    cells: dict[tuple[int, str], dict[str, Any]] = {}
+    for r in rows:
+        if r.contractor_id is None:
+            continue
+        key = (r.contractor_id, month_text(r.month))
+        cell = cells.setdefault(key, dict.fromkeys(ADDITIVE, 0))
+        for k in ADDITIVE:
+            cell[k] += getattr(r, k) or 0
+    names = dict(
+        session.execute(select(Contractor.id, Contractor.name).where(Contractor.id.in_({c for c, _ in cells}))).all()
     )
-    rows = session.execute(
-        select(grouped, Contractor.name)
-        .join(Contractor, Contractor.id == grouped.c.contractor_id)
-        .order_by(grouped.c.month.desc(), Contractor.name)
-    ).all()
-    return [
+    out = [
         {
-            "contractor_id": r.contractor_id,
-            "contractor": r.name,
-            "month": str(r.month),
-            "assigned": r.assigned,
-            "accepted_in_time": r.accepted_in_time,
-            "accepted_in_time_rate": _ratio(r.accepted_in_time, r.with_response_due),
-            "closed": r.closed,
-            "on_time": r.on_time,
-            "on_time_rate": _ratio(r.on_time, r.closed_with_deadline),
-            "repeat_repairs": r.repeat_repairs,
-            "satisfaction_mean": None if r.satisfaction_mean is None else round(float(r.satisfaction_mean), 2),
+            "contractor_id": cid,
+            "contractor": names.get(cid, ""),
+            "month": month,
+            "assigned": c["defects"],
+            "accepted_in_time": c["accepted_in_time"],
+            "accepted_in_time_rate": _ratio(c["accepted_in_time"], c["with_response_due"]),
+            "closed": c["completed"],
+            "on_time": c["on_time"],
+            "on_time_rate": _ratio(c["on_time"], c["completed_with_deadline"]),
+            "repeat_repairs": c["repeated"],
+            "satisfaction_mean": _mean(c["satisfaction_sum"], c["satisfaction_count"], 2),
         }
-        for r in rows
+        for (cid, month), c in cells.items()
     ]
+    out.sort(key=lambda r: (r["month"], r["contractor"]))
+    out.sort(key=lambda r: r["month"], reverse=True)
+    return out
+
+
+def scorecard(session: Session, project_id: int, f: Filters, now: datetime) -> list[dict[str, Any]]:
+    """Per contractor and month of assignment (the month a defect was dispatched, else found)."""
+    return scorecard_from(session, grouped(session, project_id, f, now))
 
 
 def project_stats(session: Session, project_id: int, f: Filters, now: datetime) -> dict[str, Any]:
+    rows = grouped(session, project_id, f, now)
     return {
         "filters": f.as_query(),
         "as_of": now.isoformat(),
-        "numbers": headline(session, project_id, f, now),
+        "numbers": headline(session, project_id, f, now, rows),
         "targets": TARGETS,
-        "top_types": top_types(session, project_id, f),
+        "top_types": top_types(session, rows),
         "trend": weekly_trend(session, project_id, f),
-        "scorecard": scorecard(session, project_id, f),
+        "scorecard": scorecard_from(session, rows),
     }

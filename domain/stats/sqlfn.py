@@ -12,7 +12,6 @@ from sqlalchemy import Date, Float, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-LOCAL_TZ = "Asia/Shanghai"
 LOCAL_OFFSET = "+8 hours"
 
 
@@ -24,14 +23,14 @@ class local_date(FunctionElement[Any]):  # noqa: N801  (SQL function style)
 
 
 class week_start(FunctionElement[Any]):  # noqa: N801
-    """The Monday (UTC+8) of the ISO week a UTC timestamp falls in, as text 'YYYY-MM-DD'."""
+    """The Monday (UTC+8) of the ISO week a UTC timestamp falls in; read it with ``day_text``."""
 
     type = String()
     inherit_cache = True
 
 
 class month_of(FunctionElement[Any]):  # noqa: N801
-    """The month (UTC+8) of a UTC timestamp, as text 'YYYY-MM'."""
+    """The month (UTC+8) of a UTC timestamp; read it with ``month_text``."""
 
     type = String()
     inherit_cache = True
@@ -42,6 +41,21 @@ class days_between(FunctionElement[Any]):  # noqa: N801
 
     type = Float()
     inherit_cache = True
+
+
+def _pg_local(col: str) -> str:
+    # China has kept UTC+8 without daylight saving since 1991: a fixed offset, no zone lookup per row.
+    return f"(({col} AT TIME ZONE 'UTC') + INTERVAL '8 hours')"
+
+
+def day_text(value: Any) -> str:
+    """'YYYY-MM-DD' from what week_start returns on either database."""
+    return str(value)[:10]
+
+
+def month_text(value: Any) -> str:
+    """'YYYY-MM' from what month_of returns on either database."""
+    return str(value)[:7]
 
 
 def _args(element: FunctionElement[Any], compiler: Any, **kw: Any) -> list[str]:
@@ -57,7 +71,7 @@ def _local_date_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(local_date, "postgresql")
 def _local_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
     (col,) = _args(element, compiler, **kw)
-    return f"CAST(({col} AT TIME ZONE '{LOCAL_TZ}') AS DATE)"
+    return f"CAST({_pg_local(col)} AS DATE)"
 
 
 @compiles(week_start, "sqlite")
@@ -69,7 +83,7 @@ def _week_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(week_start, "postgresql")
 def _week_pg(element: Any, compiler: Any, **kw: Any) -> str:
     (col,) = _args(element, compiler, **kw)
-    return f"to_char(date_trunc('week', {col} AT TIME ZONE '{LOCAL_TZ}'), 'YYYY-MM-DD')"
+    return f"date_trunc('week', {_pg_local(col)})"
 
 
 @compiles(month_of, "sqlite")
@@ -81,7 +95,7 @@ def _month_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(month_of, "postgresql")
 def _month_pg(element: Any, compiler: Any, **kw: Any) -> str:
     (col,) = _args(element, compiler, **kw)
-    return f"to_char({col} AT TIME ZONE '{LOCAL_TZ}', 'YYYY-MM')"
+    return f"date_trunc('month', {_pg_local(col)})"
 
 
 @compiles(days_between, "sqlite")
@@ -93,4 +107,4 @@ def _days_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(days_between, "postgresql")
 def _days_pg(element: Any, compiler: Any, **kw: Any) -> str:
     a, b = _args(element, compiler, **kw)
-    return f"(EXTRACT(EPOCH FROM ({b} - {a})) / 86400.0)"
+    return f"(date_part('epoch', {b} - {a}) / 86400.0)"

@@ -43,4 +43,4 @@ def contractor_scorecard(project_id: int) -> Any:
     f = parse(request.args)
     if only is not None:
         f = dataclasses.replace(f, contractor_id=only)
-    return {"filters": f.as_query(), "scorecard": numbers.scorecard(dbs(), project_id, f)}
+    return {"filters": f.as_query(), "scorecard": numbers.scorecard(dbs(), project_id, f, now())}
