@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from domain import policy
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
+from domain.stats import gate as delivery_gate
 
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
@@ -269,6 +270,8 @@ class Inspections(MethodView):
             abort(409, message="检查批次编号冲突 / That inspection id is taken")
         if body["id"] is None:
             body.pop("id")
+        if body["kind"] == "delivery":
+            delivery_gate.require_permits(dbs(), project_id, body["building_id"])  # 交付许可令 first
         insp = Inspection(project_id=project_id, created_by_id=user.id, **body)
         db.session.add(insp)
         db.session.commit()
