@@ -122,12 +122,12 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
     conn = session.connection()
     comment_stmt = (
         select(*_COMMENT_COLUMNS)
-        .where(dialect.any_of(DefectComment.defect_id, ids))
+        .where(dialect.one_of(DefectComment.defect_id, ids))
         .order_by(DefectComment.created_at, DefectComment.id)
     )
     for c in conn.execute(comment_stmt).all():
         changes.append({"kind": "comment", "id": str(c.id), "op": "upsert", "data": comment_data(c)})
-    conflict_stmt = select(*_CONFLICT_COLUMNS).where(dialect.any_of(Conflict.defect_id, ids)).order_by(Conflict.id)
+    conflict_stmt = select(*_CONFLICT_COLUMNS).where(dialect.one_of(Conflict.defect_id, ids)).order_by(Conflict.id)
     for c in conn.execute(conflict_stmt).all():
         if _shown(c):
             changes.append({"kind": "conflict", "id": str(c.id), "op": "upsert", "data": conflict_data(c)})
@@ -171,7 +171,7 @@ def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, li
         return {"changes": [], "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
     dialect = dialects.of(session)
     defect_ids = set(page.latest.values())
-    visible = dict(dialect.defect_entries(session, dialect.any_of(Defect.id, defect_ids), policy.defect_filter(user)))
+    visible = dict(dialect.defect_entries(session, dialect.one_of(Defect.id, defect_ids), policy.defect_filter(user)))
     moved = _transitions(session, user, page, project_id, visible, defect_ids - set(visible))
     comments, conflicts = _related(session, page, visible, moved.entered)
     changes = _assemble(page, visible, moved, comments, conflicts)
@@ -229,8 +229,8 @@ def _transitions(
             entered.add(defect_id)
     existing: set[uuid.UUID] = set()
     if had:
-        any_of = dialects.of(session).any_of
-        existing = set(session.scalars(select(Defect.id).where(any_of(Defect.id, had))))
+        one_of = dialects.of(session).one_of
+        existing = set(session.scalars(select(Defect.id).where(one_of(Defect.id, had))))
     return _Transitions(evict=had & existing, gone=had - existing, entered=entered)
 
 
@@ -240,27 +240,27 @@ def _related(
     """The comments and conflicts to send, by id: those the page names on visible defects, then the older
     comments and open conflicts of defects that entered the scope. One statement per kind of lookup, so
     that each is an index scan (an OR of the two is a sequential scan of the whole table)."""
-    any_of = dialects.of(session).any_of
+    one_of = dialects.of(session).one_of
     conn = session.connection()
     comments: dict[str, Any] = {}
     named = page.ids_of("comment", visible)
     if named:
-        stmt = select(*_COMMENT_COLUMNS).where(any_of(DefectComment.id, [uuid.UUID(e) for e in named]))
+        stmt = select(*_COMMENT_COLUMNS).where(one_of(DefectComment.id, [uuid.UUID(e) for e in named]))
         comments.update((str(c.id), c) for c in conn.execute(stmt))
     if entered:
         stmt = (
             select(*_COMMENT_COLUMNS)
-            .where(any_of(DefectComment.defect_id, entered))
+            .where(one_of(DefectComment.defect_id, entered))
             .order_by(DefectComment.created_at, DefectComment.id)
         )
         comments.update((str(c.id), c) for c in conn.execute(stmt) if str(c.id) not in comments)
     conflicts: dict[str, Any] = {}
     named = page.ids_of("conflict", visible)
     if named:
-        stmt = select(*_CONFLICT_COLUMNS).where(any_of(Conflict.id, [int(e) for e in named]))
+        stmt = select(*_CONFLICT_COLUMNS).where(one_of(Conflict.id, [int(e) for e in named]))
         conflicts.update((str(c.id), c) for c in conn.execute(stmt))
     if entered:
-        stmt = select(*_CONFLICT_COLUMNS).where(any_of(Conflict.defect_id, entered)).order_by(Conflict.id)
+        stmt = select(*_CONFLICT_COLUMNS).where(one_of(Conflict.defect_id, entered)).order_by(Conflict.id)
         conflicts.update((str(c.id), c) for c in conn.execute(stmt) if _shown(c) and str(c.id) not in conflicts)
     return comments, conflicts
 
