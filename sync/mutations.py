@@ -142,15 +142,19 @@ def sent(s: Struct) -> dict[str, Any]:
 
 
 def load_args(name: str, args: Any) -> Args:
-    """Validated arguments as their struct (UUIDs and dates parsed), or Invalid with a bilingual message."""
+    """Validated arguments as their struct (UUIDs and dates parsed), or Invalid with a bilingual message.
+
+    ``args`` is the JSON as sent (``msgspec.Raw``, decoded straight into the struct) or already decoded."""
     kind = ARGS.get(name)
     if kind is None:
-        raise Invalid(MUTATION_UNKNOWN, f"未知的操作「{name}」/ Unknown mutation name {name!r}")
-    if not isinstance(args, dict):
-        raise Invalid(MUTATION_INVALID, "args 必须是对象 / args must be an object")
+        raise Invalid(MUTATION_UNKNOWN, f"未知的操作 {name[:40]!r} / Unknown mutation name {name[:40]!r}")
     try:
+        if isinstance(args, msgspec.Raw):
+            return msgspec.json.decode(args, type=kind)
+        if not isinstance(args, dict):
+            raise Invalid(MUTATION_INVALID, "args 必须是对象 / args must be an object")
         return msgspec.convert(args, kind)
-    except msgspec.ValidationError as exc:
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise Invalid(MUTATION_INVALID, f"参数有误 / Invalid arguments: {_readable(str(exc))}") from exc
 
 

@@ -278,11 +278,11 @@ def _ledger_row(p: _Pending, device: Device, user: User, now: datetime) -> dict[
     return {
         "device_id": device.id,
         "seq": p.seq,
-        "hlc": p.hlc[:HLC_LENGTH],
-        "name": p.name[:40],
+        "hlc": _storable(p.hlc)[:HLC_LENGTH],
+        "name": _storable(p.name)[:40],
         "status": p.status,
         "code": p.code,
-        "message": p.message,
+        "message": _storable(p.message)[:2000],
         "conflict_id": p.conflict_id,
         "defect_id": p.defect_id,
         "user_id": user.id,
@@ -294,7 +294,7 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     lock_for_write(session)
     device = _device(session, user, device_id)
     _check_envelope(device, mutations)
-    pending = [_Pending(seq=m["seq"], hlc=m["hlc"], name=m["name"], raw=m.get("args")) for m in mutations]
+    pending = [_Pending(seq=m["seq"], hlc=_text(m["hlc"]), name=_text(m["name"]), raw=m.get("args")) for m in mutations]
     batch = _Batch(
         device=device,
         pending=pending,
@@ -319,6 +319,16 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     session.flush()
     work.changes.publish(session, now)
     return outcome
+
+
+def _storable(text: str) -> str:
+    """Text a column can hold: a rejected mutation's name or message may echo a NUL it was sent."""
+    return text.replace("\x00", "\\x00")
+
+
+def _text(value: Any) -> str:
+    """A clock stamp or a name as sent; anything else is "", which the mutation is then rejected for."""
+    return value if isinstance(value, str) else ""
 
 
 def _result(p: _Pending, defects: dict[uuid.UUID, Defect], visible: set[uuid.UUID]) -> dict[str, Any]:
