@@ -13,7 +13,6 @@ from werkzeug.datastructures import FileStorage
 from domain import policy
 from domain.errors import DomainError
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
-
 from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required
