@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import policy
-from domain.models import Contractor, Defect, DefectComment, DefectType, Inspection, Room, Unit, User
+from domain.models import Contractor, Defect, DefectComment, DefectType, Inspection, Photo, Room, Unit, User
 
 from . import merge
 from .bulk import one_of
 from .mutations import (
+    AnnotateArgs,
     Args,
     CommentArgs,
     CreateArgs,
@@ -23,7 +24,7 @@ from .mutations import (
     UpdateArgs,
     sent,
 )
-from .photo_access import attachable
+from .photo_access import attachable, visible
 
 
 def load(session: Session, user: User, todo: Sequence[Args], defects: dict[uuid.UUID, Defect]) -> merge.Lookups:
@@ -36,6 +37,7 @@ def load(session: Session, user: User, todo: Sequence[Args], defects: dict[uuid.
     contractor_ids: set[int] = set()
     comment_ids: set[uuid.UUID] = set()
     hashes: set[str] = set()
+    annotated: set[str] = set()
     for a in todo:
         if isinstance(a, CreateArgs):
             type_ids.add(a.type_id)
@@ -56,10 +58,8 @@ def load(session: Session, user: User, todo: Sequence[Args], defects: dict[uuid.
             comment_ids.add(a.comment_id)
         elif isinstance(a, PhotoAddArgs):
             hashes.add(a.sha256)
-        else:
-            sha = getattr(a, "sha256", None)
-            if isinstance(sha, str) and getattr(a, "needs_access", False):
-                hashes.add(sha)
+        elif isinstance(a, AnnotateArgs):
+            annotated.add(a.sha256)
     if unit_ids:
         for uid, project_id, plan_type_id in session.execute(
             select(Unit.id, Unit.project_id, Unit.plan_type_id).where(one_of(session, Unit.id, unit_ids))
@@ -86,4 +86,7 @@ def load(session: Session, user: User, todo: Sequence[Args], defects: dict[uuid.
         stmt4 = select(DefectComment.id, DefectComment.defect_id).where(one_of(session, DefectComment.id, comment_ids))
         lk.existing_comments = {cid: did for cid, did in session.execute(stmt4)}
     lk.photos = attachable(session, user, hashes)
+    if annotated:
+        stored = set(session.scalars(select(Photo.sha256).where(one_of(session, Photo.sha256, annotated))))
+        lk.annotatable = visible(session, user, stored)
     return lk

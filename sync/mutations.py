@@ -126,6 +126,40 @@ class CommentArgs(Args):
     body: Body
 
 
+class Shape(Args):
+    """One mark drawn over a photo, in coordinates relative to its width and height (0..1)."""
+
+    type: Literal["arrow", "circle", "text"]
+    color: Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] = "#FF0000"
+    width: Annotated[float, Meta(ge=0.001, le=0.05)] | None = None
+    x0: UnitInterval | None = None
+    y0: UnitInterval | None = None
+    x1: UnitInterval | None = None
+    y1: UnitInterval | None = None
+    cx: UnitInterval | None = None
+    cy: UnitInterval | None = None
+    r: Annotated[float, Meta(ge=0.001, le=1.0)] | None = None
+    x: UnitInterval | None = None
+    y: UnitInterval | None = None
+    text: Annotated[str, Meta(min_length=1, max_length=200, pattern=_TEXT)] | None = None
+    size: Annotated[float, Meta(ge=0.01, le=0.3)] | None = None
+
+    def __post_init__(self) -> None:
+        needs = {"arrow": ("x0", "y0", "x1", "y1"), "circle": ("cx", "cy", "r"), "text": ("x", "y", "text")}
+        missing = [k for k in needs[self.type] if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"{self.type} 缺少 / needs: {', '.join(missing)}")
+
+
+class AnnotateArgs(Args):
+    """Replace the mark-up of a photo. ``base`` is the stamp of the version the device started from ("" for
+    none): when it is not the server's current one, the edits were concurrent and a conflict is recorded."""
+
+    sha256: Sha256
+    shapes: Annotated[list[Shape], Meta(max_length=200)]
+    base: Annotated[str, Meta(max_length=84, pattern=r"^[0-9A-Za-z:_.\-]*$")] = ""
+
+
 ARGS: dict[str, type[Args]] = {
     "defect.create": CreateArgs,
     "defect.update": UpdateArgs,
@@ -133,6 +167,7 @@ ARGS: dict[str, type[Args]] = {
     "defect.photo_add": PhotoAddArgs,
     "defect.photo_remove": PhotoRemoveArgs,
     "defect.comment": CommentArgs,
+    "photo.annotate": AnnotateArgs,
 }
 
 

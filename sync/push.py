@@ -29,6 +29,7 @@ from .bulk import insert_rows, new_rows, one_of
 from .codes import CLOCK_INVALID, FORBIDDEN, SEQ_EXPIRED
 from .envelope import MAX_MUTATIONS
 from .feed import ChangeSet, lock_for_write
+from .handlers import HANDLERS
 from .lookups import load as load_lookups
 from .mutations import Invalid, load_args
 from .payloads import defect_data
@@ -202,7 +203,7 @@ def _load_defects(session: Session, user: User, batch: _Batch) -> None:
     """Lock the defects the batch names (in one order everywhere, so concurrent pushes cannot deadlock)
     and note which of them the user may see."""
     todo = batch.todo
-    ids = {p.args.id for p in todo} | {p.defect_id for p in batch.old if p.defect_id}
+    ids = {p.args.id for p in todo if hasattr(p.args, "id")} | {p.defect_id for p in batch.old if p.defect_id}
     if not ids:
         return
     stmt = select(Defect).where(one_of(session, Defect.id, ids)).order_by(Defect.id).with_for_update(of=Defect)
@@ -231,12 +232,12 @@ def _apply(session: Session, user: User, batch: _Batch, lookups: merge.Lookups, 
             created=work.created,
         )
         try:
-            applied = merge.HANDLERS[p.name](ctx, p.args)
+            applied = HANDLERS[p.name](ctx, p.args)
         except merge.Rejected as exc:
             p.refuse(exc.code, str(exc))
             continue
         p.status, p.message, p.conflict_id, p.code = applied.status, applied.message, applied.conflict_id, applied.code
-        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
+        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID | None) else applied.defect.id
         SERVER_CLOCK.observe(p.hlc)
 
 

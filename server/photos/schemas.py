@@ -82,3 +82,4 @@ class AnnotationSchema(Schema):
     shapes = fields.List(fields.Nested(ShapeSchema), required=True, validate=validate.Length(max=200))
     updated_at = fields.DateTime(dump_only=True, allow_none=True)
     updated_by_id = fields.Integer(dump_only=True, allow_none=True)
+    clock = fields.String(dump_only=True, metadata={"description": "Send as photo.annotate's base"})
