@@ -1,5 +1,6 @@
 /** What the inspector does, as outbox entries: saved on the device at once, synced when possible. */
 import { getMeta, setMeta } from '../store/db.js';
+import { saveAnnotation } from '../store/annotations.js';
 import { discard, record, retry } from '../store/outbox.js';
 import { discardPhoto, retryPhoto } from '../store/photos.js';
 import { emit } from './bus.js';
@@ -79,9 +80,10 @@ export async function addComment(defect, body) {
   await commit([{ name: 'defect.comment', args: { id: defect.id, comment_id: crypto.randomUUID(), body }, local }]);
 }
 
-/** Photo mark-up is kept on the device and sent to the annotations API by the next sync. */
-export async function saveAnnotations(sha256, shapes) {
-  await setMeta(`ann:${sha256}`, { shapes, dirty: true, at: new Date().toISOString() });
+/** Photo mark-up: saved on the device, sent through the outbox (photo.annotate) once its photo is on the
+ * server. `base` is the version the inspector started from (its clock, from the server or the last sync). */
+export async function saveAnnotations(sha256, shapes, base = '') {
+  await saveAnnotation(sha256, shapes, base);
   emit('data');
   syncSoon();
 }

@@ -6,7 +6,7 @@ import { outboxCounts } from '../store/outbox.js';
 import { photoCounts } from '../store/photos.js';
 import { setUnauthorizedHandler } from '../sync/api.js';
 import { SyncDriver } from '../sync/driver.js';
-import { dirtyAnnotations } from '../sync/photo-upload.js';
+import { waitingAnnotations } from '../store/annotations.js';
 import { ensureDevice, loadSession, logout, persistStorage, refreshMe } from '../sync/session.js';
 import { setSyncTrigger } from './actions.js';
 import { App } from './App.jsx';
@@ -24,7 +24,7 @@ const app = {
 };
 
 app.refreshCounts = async () => {
-  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), dirtyAnnotations()]);
+  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), waitingAnnotations()]);
   app.counts = { records: o.pending, rejected: o.rejected, photos: p.pending, photoErrors: p.failed, annotations: a.length };
   emit('counts', app.counts);
   maybeUpdate();
