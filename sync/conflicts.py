@@ -13,7 +13,8 @@ from domain import policy, rules
 from domain.errors import INVALID, DomainError, define
 from domain.models import Conflict, Defect, PhotoAnnotation, StatusCommand, User, utcnow
 
-from . import annotations, hlc, status
+from . import annotations as markup
+from . import hlc, status
 from .codes import FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED
 from .feed import ChangeSet, lock_for_write, scope_keys
 from .payloads import conflict_data
@@ -67,7 +68,7 @@ def _resolve_once(session: Session, user: User, conflict_id: int, choice: str, n
     keys = scope_keys(defect)
     theirs = conflict.theirs or {}
     action = theirs.get("action")
-    if conflict.kind == annotations.KIND:
+    if conflict.kind == markup.KIND:
         _settle_annotation(session, user, conflict, choice)
     elif choice == "theirs" and action:
         _check_allowed(user, defect, action)
@@ -97,7 +98,7 @@ def _settle_annotation(session: Session, user: User, conflict: Conflict, choice:
     sha256 = (version or {}).get("sha256")
     found = session.get(PhotoAnnotation, sha256, with_for_update=True) if sha256 else None
     if found is not None:
-        annotations.settle(user, found, version or {})
+        markup.settle(user, found, version or {})
 
 
 def _check_allowed(user: User, defect: Defect, action: str) -> None:
