@@ -75,6 +75,38 @@ export const ERRORS = {
   conflict_resolved: {
     zh: '该冲突已由他人处理。请刷新查看结果。',
     en: 'Someone has already settled this conflict. Refresh to see the outcome.',
+    },
+  stats_unknown_filter: {
+    zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
+    en: 'The statistics do not know this filter. Clear the filters and choose again.',
+  },
+  stats_bad_filter: {
+    zh: '筛选条件的值有误（如日期或编号）。请检查后再试。',
+    en: 'A filter value is not valid (a date or a number). Check it and try again.',
+  },
+  stats_forbidden: {
+    zh: '只有项目经理或管理员可以查看统计和报表。如需查看，请联系项目经理。',
+    en: 'Only project managers and admins see statistics and reports. Ask the project manager.',
+  },
+  delivery_not_ready: {
+    zh: '该楼栋未满足交付条件，不能签发交付许可令。请先整改列出的问题。',
+    en: 'This building does not meet the delivery criteria, so no permit can be issued. Close the listed defects first.',
+  },
+  delivery_permit_required: {
+    zh: '该楼栋还没有交付许可令，不能开始交付。请先整改阻碍项并签发许可令。',
+    en: 'This building has no delivery permit yet, so delivery cannot start. Close the blockers and issue the permit first.',
+  },
+  delivery_override_forbidden: {
+    zh: '只有系统管理员可以在条件未满足时特批交付。请联系管理员。',
+    en: 'Only an admin may issue a permit while criteria fail. Ask an admin.',
+  },
+  delivery_criteria_invalid: {
+    zh: '交付条件设置有误（未知条件或目标值超出范围）。请检查后再保存。',
+    en: 'The delivery criteria are not valid (an unknown criterion or a target out of range). Check and save again.',
+  },
+  delivery_permit_request_invalid: {
+    zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
+    en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
   },
 };
 

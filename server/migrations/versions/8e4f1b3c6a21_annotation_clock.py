@@ -2,7 +2,7 @@
 merged last-writer-wins like every other edit.
 
 Revision ID: 8e4f1b3c6a21
-Revises: 7c3d9a2e5f10
+Revises: 7c3e9a51b2d4
 Create Date: 2026-12-01 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "8e4f1b3c6a21"
-down_revision = "7c3d9a2e5f10"
+down_revision = "7c3e9a51b2d4"
 branch_labels = None
 depends_on = None
 
