@@ -13,6 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.errors import DomainError
+from domain.followup import deadlines as followup_deadlines
+from domain.followup import hooks as followup
 from domain.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
 from domain.models.photo_list import photo_list_of
 
@@ -28,6 +31,8 @@ NOT_FOUND = "缺陷不存在或您无权访问 / No such defect, or it is outsid
 
 class Rejected(Exception):
     """The mutation cannot be applied at all; nothing of it is written."""
+
+    code: str | None = None
 
 
 @dataclass
@@ -236,6 +241,8 @@ def update(ctx: Context, args: dict[str, Any]) -> Applied:
         key = CLOCK_KEY.get(f, f)
         clocks[key] = max(clocks.get(key, ""), ctx.hlc)
     d.field_clocks = clocks
+    if values.keys() & {"type_id", "severity", "due_date"}:
+        followup.after_update(ctx.session, d, ctx.history_rows)
     ctx.changes.defect(d, keys_before)
     if lost:
         return Applied(
@@ -325,6 +332,12 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
     d = _visible_defect(ctx, args["id"])
     if args["action"] == "assign" and args["contractor_id"] not in ctx.lookups.contractors:
         raise Rejected(f"施工单位 {args['contractor_id']} 不存在 / Contractor {args['contractor_id']} does not exist")
+    try:
+        followup_deadlines.check_evidence(d, args["action"])
+    except DomainError as exc:
+        rejected = Rejected(exc.detail)
+        rejected.code = exc.code
+        raise rejected from exc
     cmd = StatusCommand(
         hlc=ctx.hlc,
         device_id=ctx.device_id,
@@ -349,6 +362,7 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
             d.due_date = args["due_date"]
             clocks["due_date"] = ctx.hlc
             d.field_clocks = clocks
+            followup.after_update(ctx.session, d, ctx.history_rows)
     if args.get("note"):
         ctx.history(d.id, "note", None, None, args["note"][:200])
     return Applied(outcome.status, d, outcome.message, outcome.conflict_id)

@@ -268,6 +268,8 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
             applied = merge.HANDLERS[p.name](ctx, p.args)
         except merge.Rejected as exc:
             p.status, p.message = "rejected", str(exc)
+            if exc.code:
+                p.extra["code"] = exc.code
             continue
         p.status, p.message, p.conflict_id = applied.status, applied.message, applied.conflict_id
         p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
@@ -326,6 +328,8 @@ def _result(p: _Pending, defects: dict[uuid.UUID, Defect], visible: set[uuid.UUI
     out: dict[str, Any] = {"seq": p.seq, "status": p.status, "message": p.message, "conflict_id": p.conflict_id}
     if p.replayed:
         out["replayed"] = True
+    if p.extra.get("code"):
+        out["code"] = p.extra["code"]
     # The device already has what it sent; the server's state matters when the two differ.
     if p.defect_id in visible and (p.status != "applied" or p.replayed):
         assert p.defect_id is not None
