@@ -242,7 +242,7 @@ def update(ctx: Context, args: dict[str, Any]) -> Applied:
         clocks[key] = max(clocks.get(key, ""), ctx.hlc)
     d.field_clocks = clocks
     if values.keys() & {"type_id", "severity", "due_date"}:
-        followup.after_update(ctx.session, d, ctx.history_rows)
+        followup.after_update(ctx.session, d, ctx.history_rows, ctx.hlc if "due_date" in values else None)
     ctx.changes.defect(d, keys_before)
     if lost:
         return Applied(
@@ -362,7 +362,7 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
             d.due_date = args["due_date"]
             clocks["due_date"] = ctx.hlc
             d.field_clocks = clocks
-            followup.after_update(ctx.session, d, ctx.history_rows)
+            followup.after_update(ctx.session, d, ctx.history_rows, ctx.hlc)
     if args.get("note"):
         ctx.history(d.id, "note", None, None, args["note"][:200])
     return Applied(outcome.status, d, outcome.message, outcome.conflict_id)

@@ -71,6 +71,21 @@ def limits(session: Session, project_id: int, type_id: int, severity: str) -> tu
     return found
 
 
+BY_HAND = "due_date!"  # key in Defect.field_clocks: the clock of the latest due date set by a person
+
+
+def mark_by_hand(d: Defect, clock: str) -> None:
+    """Record that the due date written at ``clock`` was set by a person, if that write won."""
+    clocks = d.field_clocks or {}
+    if clocks.get("due_date") == clock:
+        d.field_clocks = {**clocks, BY_HAND: clock}
+
+
+def by_hand(d: Defect) -> bool:
+    clocks = d.field_clocks or {}
+    return bool(clocks.get(BY_HAND)) and clocks.get(BY_HAND) == clocks.get("due_date")
+
+
 def refresh(session: Session, d: Defect, history: list[dict[str, Any]] | None = None) -> None:
     """Recompute the defect's deadlines from its current fields (call after any change to it)."""
     if d.assigned_at is None or d.status in ("open", "void"):
@@ -79,7 +94,7 @@ def refresh(session: Session, d: Defect, history: list[dict[str, Any]] | None = 
         r, f = limits(session, d.project_id, d.type_id, d.severity)
         response = d.assigned_at + timedelta(minutes=r)
         fix = d.assigned_at + timedelta(minutes=f)
-        if (d.field_clocks or {}).get("due_date") and d.due_date is not None:
+        if by_hand(d) and d.due_date is not None:
             fix = end_of_day(d.due_date)  # set by hand: it wins over the policy
         elif local_date(fix) != d.due_date:
             d.due_date = local_date(fix)

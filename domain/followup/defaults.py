@@ -43,11 +43,12 @@ def ensure_project(session: Session, project_id: int) -> bool:
     """Give a project the default policy, leak overrides, ladder and settings where it has none.
     Returns whether anything was added."""
     added = False
-    have = set(
-        session.execute(
+    have = {
+        (c, s)
+        for c, s in session.execute(
             select(DeadlinePolicy.category, DeadlinePolicy.severity).where(DeadlinePolicy.project_id == project_id)
-        ).tuples()
-    )
+        )
+    }
     for category, limits in POLICY.items():
         for severity, (response, fix) in limits.items():
             if (category, severity) not in have:

@@ -17,7 +17,12 @@ from . import deadlines, defaults, events
 RECHECK_ESCALATES_AT = 2  # the second failed re-check climbs one level at once
 
 
-def after_update(session: Session, d: Defect, history: list[dict[str, Any]] | None = None) -> None:
+def after_update(
+    session: Session, d: Defect, history: list[dict[str, Any]] | None = None, due_date_by: str | None = None
+) -> None:
+    """After fields changed; ``due_date_by`` is the clock of a write that set ``due_date`` by hand."""
+    if due_date_by is not None:
+        deadlines.mark_by_hand(d, due_date_by)
     deadlines.refresh(session, d, history)
 
 
