@@ -4,7 +4,6 @@ re-check fails twice (the second climbs a level at once) → pass → closed."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -134,7 +133,9 @@ def test_reject_goes_back_to_the_dispatcher_with_a_reason(world, device, loop):
     crew.pull()
     crew.mutate("defect.status", id=loop, action="reject", **{"from": "assigned"})
     assert crew.push()[0]["status"] == "rejected"  # a reason is required
-    crew.mutate("defect.status", id=loop, action="reject", note="不是我们的工作 / not our trade", **{"from": "assigned"})
+    crew.mutate(
+        "defect.status", id=loop, action="reject", note="不是我们的工作 / not our trade", **{"from": "assigned"}
+    )
     assert crew.push()[0]["status"] == "applied"
     d = defect(loop)
     assert (d.status, d.contractor_id, d.fix_due_at, d.accepted_at) == ("open", None, None, None)
@@ -146,7 +147,8 @@ def test_a_manager_overrides_the_deadline_with_a_reason(world, client, auth, loo
     from datetime import date
 
     r = client.post(
-        f"/api/defects/{loop}/deadline", json={"due_date": "2027-01-15", "reason": "等材料"},
+        f"/api/defects/{loop}/deadline",
+        json={"due_date": "2027-01-15", "reason": "等材料"},
         headers=auth.headers(world.manager),
     )
     assert r.status_code == 200, r.get_json()
@@ -155,8 +157,9 @@ def test_a_manager_overrides_the_deadline_with_a_reason(world, client, auth, loo
     history = client.get(f"/api/defects/{loop}", headers=auth.headers(world.manager)).get_json()["history"]
     assert any(h["action"] == "deadline_override" and h["new"]["reason"] == "等材料" for h in history)
     for who, status in ((world.inspector, 403), (world.crew, 403), (world.outsider, 404), (world.owner2, 404)):
-        r = client.post(f"/api/defects/{loop}/deadline", json={"due_date": "2027-01-16", "reason": "x"},
-                        headers=auth.headers(who))
+        r = client.post(
+            f"/api/defects/{loop}/deadline", json={"due_date": "2027-01-16", "reason": "x"}, headers=auth.headers(who)
+        )
         assert r.status_code == status, (who.role, r.get_json())
 
 
