@@ -41,7 +41,7 @@ def test_a_leak_must_be_answered_at_once(world, device, loop):
 
 
 def test_the_whole_ladder(world, device, client, auth, loop):
-    crew, manager, inspector = device(world.crew), device(world.manager), device(world.inspector)
+    crew, inspector = device(world.crew), device(world.inspector)
     d = defect(loop)
     t0 = d.assigned_at
     crew.pull()
