@@ -49,20 +49,20 @@ def after_status(
         users = events.target_users(session, "manager", d.project_id, None)
         events.emit(session, "rejected", d, users, f"rejected:{d.id}:{now.isoformat()}", now, note=note)
     if after == "fixed" and before != "fixed":
-        users = set(events.target_users(session, "manager", d.project_id, None))
+        recheckers = set(events.target_users(session, "manager", d.project_id, None))
         if d.reporter_id is not None and _role(session, d.reporter_id) in ("inspector", "manager", "admin"):
-            users.add(d.reporter_id)
-        events.emit(session, "fixed", d, users, f"fixed:{d.id}:{new['fixed_at']}", now)
+            recheckers.add(d.reporter_id)
+        events.emit(session, "fixed", d, recheckers, f"fixed:{d.id}:{new['fixed_at']}", now)
     if before == "fixed" and after == "assigned" and (new["repeat_count"] or 0) > (old["repeat_count"] or 0):
         users = events.target_users(session, "crew", d.project_id, d.contractor_id)
         events.emit(session, "recheck_failed", d, users, f"recheck_failed:{d.id}:{new['repeat_count']}", now, note=note)
         if new["repeat_count"] >= RECHECK_ESCALATES_AT:
             escalate(session, d, "recheck_failed", now)
     if after == "closed" and before != "closed":
-        users = set(events.target_users(session, "crew", d.project_id, d.contractor_id))
+        told = set(events.target_users(session, "crew", d.project_id, d.contractor_id))
         if d.reporter_id is not None:
-            users.add(d.reporter_id)  # a homeowner hears about their own unit's defect
-        events.emit(session, "closed", d, users, f"closed:{d.id}:{new['closed_at']}", now)
+            told.add(d.reporter_id)  # a homeowner hears about their own unit's defect
+        events.emit(session, "closed", d, told, f"closed:{d.id}:{new['closed_at']}", now)
 
 
 def _role(session: Session, user_id: int) -> str | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, text, update
+from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -149,6 +149,7 @@ def _publish(session: Session, now: datetime, run_id: str) -> int:
     if not n:
         return 0
     first = int(top) - n + 1
+    entity: Any
     if session.get_bind().dialect.name == "postgresql":
         entity = cast(Defect.id, String)
     else:  # SQLite keeps UUIDs as 32 hex digits; the feed names them in the canonical form
@@ -189,7 +190,7 @@ def _publish(session: Session, now: datetime, run_id: str) -> int:
         "inspection_id",
         "at",
     ]
-    session.execute(SyncChange.__table__.insert().from_select(cols, query))
+    session.execute(insert(SyncChange).from_select(cols, query))
     return n
 
 

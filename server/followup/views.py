@@ -290,8 +290,9 @@ def override_deadline(body: dict[str, Any], defect_id: uuid.UUID) -> Any:
     user = current_user()
     if not policy.can_manage_project(dbs(), user, d.project_id):
         abort(403, message="只有项目经理可以调整整改期限 / Only the project's managers move a deadline")
-    d = db.session.scalar(select(Defect).where(Defect.id == defect_id).with_for_update())
-    assert d is not None
+    locked = db.session.scalar(select(Defect).where(Defect.id == defect_id).with_for_update())
+    assert locked is not None
+    d = locked
     keys = scope_keys(d)
     db.session.add(
         DefectHistory(

@@ -118,3 +118,25 @@ def test_dispatch_suggestion_follows_the_routes(world, client, auth, loop):
     }
     for who in (world.crew, world.owner, world.outsider):
         assert client.get(url, headers=auth.headers(who)).status_code == 404
+
+
+def test_defect_list_filters(world, client, auth, loop):
+    h = auth.headers(world.manager)
+    d = defect(loop)
+
+    def ids(**params):
+        r = client.get("/api/defects", query_string=params, headers=h)
+        assert r.status_code == 200, r.get_json()
+        return [x["id"] for x in r.get_json()]
+
+    assert ids(overdue="true") == [] and ids(overdue="false") == [loop]
+    later = (d.fix_due_at + timedelta(hours=1)).isoformat()
+    assert ids(due_before=later) == [loop] and ids(due_before=d.fix_due_at.isoformat()) == []
+    from domain.models import utcnow
+
+    d.response_due_at = utcnow() - timedelta(minutes=1)  # nobody accepted it in time
+    db.session.commit()
+    job.run(db.session, utcnow())
+    assert ids(overdue="true") == [loop] and ids(escalation_level=1) == [loop] and ids(escalation_level=2) == []
+    for bad in ({"escalation_level": 2**40}, {"escalation_level": "x"}, {"due_before": "soon"}, {"overdue": "x"}):
+        assert client.get("/api/defects", query_string=bad, headers=h).status_code == 422
