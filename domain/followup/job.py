@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, text, update
+from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -84,51 +84,64 @@ def _recipients(notify: Any, project_id: Any, contractor_id: Any) -> Any:
     )
 
 
+_COLUMNS = ["defect_id", "project_id", "contractor_id", "level", "reason", "notify", "at", "run_id"]
+
+
+def _escalation_rows(now: datetime, run_id: str, late: Any, late_fix: Any) -> Any:
+    return (
+        select(
+            Defect.id,
+            Defect.project_id,
+            Defect.contractor_id,
+            EscalationStep.level,
+            case((late_fix, literal("fix")), else_=literal("response")),
+            EscalationStep.notify,
+            literal(now, Escalation.at.type),
+            literal(run_id),
+        )
+        .join(EscalationStep, EscalationStep.project_id == Defect.project_id)
+        .where(Defect.status == "assigned", EscalationStep.level > Defect.escalation_level, late)
+    )
+
+
 def _escalate(session: Session, now: datetime, run_id: str) -> int:
     """Insert every level each overdue defect has reached; returns how many."""
-    thresholds = set(session.scalars(select(EscalationStep.after_hours).distinct()))
-    urgent_thresholds = set(session.scalars(select(EscalationStep.urgent_after_hours).distinct()))
+    overdue_now = or_(Defect.fix_due_at <= now, and_(Defect.accepted_at.is_(None), Defect.response_due_at <= now))
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement: each row's threshold is its level's hours (fast ones when urgent) past the deadline.
+        hours = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
+        span = func.make_interval(0, 0, 0, 0, hours)
+        late_fix = Defect.fix_due_at + span <= now
+        late_response = and_(Defect.accepted_at.is_(None), Defect.response_due_at + span <= now)
+        query = _escalation_rows(now, run_id, and_(overdue_now, or_(late_fix, late_response)), late_fix)
+        return _insert_ignore(session, Escalation, _COLUMNS, query)
+    # Elsewhere (SQLite, no interval arithmetic on its text timestamps): one statement per distinct threshold.
     total = 0
-    for urgent, column, values in (
-        (False, EscalationStep.after_hours, thresholds),
-        (True, EscalationStep.urgent_after_hours, urgent_thresholds),
-    ):
-        for hours in sorted(values):
+    for urgent, column in ((False, EscalationStep.after_hours), (True, EscalationStep.urgent_after_hours)):
+        for hours in sorted(set(session.scalars(select(column).distinct()))):
             cutoff = now - timedelta(hours=hours)
-            late_response = and_(Defect.accepted_at.is_(None), Defect.response_due_at <= cutoff)
             late_fix = Defect.fix_due_at <= cutoff
-            query = (
-                select(
-                    Defect.id,
-                    Defect.project_id,
-                    Defect.contractor_id,
-                    EscalationStep.level,
-                    case((late_fix, literal("fix")), else_=literal("response")),
-                    EscalationStep.notify,
-                    literal(now, Escalation.at.type),
-                    literal(run_id),
-                )
-                .join(EscalationStep, EscalationStep.project_id == Defect.project_id)
-                .where(
-                    Defect.status == "assigned",
-                    or_(late_response, late_fix),
-                    column == hours,
-                    EscalationStep.level > Defect.escalation_level,
-                    _urgent() if urgent else ~_urgent(),
-                )
+            late = and_(
+                overdue_now,
+                or_(and_(Defect.accepted_at.is_(None), Defect.response_due_at <= cutoff), late_fix),
+                column == hours,
+                _urgent() if urgent else ~_urgent(),
             )
-            cols = ["defect_id", "project_id", "contractor_id", "level", "reason", "notify", "at", "run_id"]
-            total += _insert_ignore(session, Escalation, cols, query)
+            total += _insert_ignore(session, Escalation, _COLUMNS, _escalation_rows(now, run_id, late, late_fix))
     return total
 
 
 def _raise_levels(session: Session, now: datetime, run_id: str) -> None:
-    ids = select(Escalation.defect_id).where(Escalation.run_id == run_id)
-    top = select(func.max(Escalation.level)).where(Escalation.defect_id == Defect.id).scalar_subquery()
+    top = (
+        select(Escalation.defect_id, func.max(Escalation.level).label("level"))
+        .where(Escalation.run_id == run_id)
+        .group_by(Escalation.defect_id)
+        .subquery()
+    )
     session.execute(
         update(Defect)
-        .where(Defect.id.in_(ids), Defect.escalation_level < top)
-        .values(escalation_level=top, updated_at=now)
+        .where(Defect.id == top.c.defect_id, Defect.escalation_level < top.c.level)
+        .values(escalation_level=top.c.level, updated_at=now)
         .execution_options(synchronize_session=False)
     )
 
@@ -194,6 +207,17 @@ def _publish(session: Session, now: datetime, run_id: str) -> int:
     return n
 
 
+def _top_of_run(run_id: str) -> Any:
+    """A defect that climbed several levels in one pass is announced once, at the highest (whose notify
+    target is reached; the crews hear of every announcement). The records keep every level."""
+    top = (
+        select(Escalation.defect_id, func.max(Escalation.level))
+        .where(Escalation.run_id == run_id)
+        .group_by(Escalation.defect_id)
+    )
+    return tuple_(Escalation.defect_id, Escalation.level).in_(top)
+
+
 def _level_title(level: Any) -> Any:
     return literal(events.TITLES["overdue"] + " L") + cast(level, String)
 
@@ -220,7 +244,7 @@ def _notify_escalations(session: Session, run_id: str) -> int:
         .select_from(Escalation)
         .join(User, _recipients(Escalation.notify, Escalation.project_id, Escalation.contractor_id))
     )
-    inbox = inbox.where(Escalation.run_id == run_id, ~muted)
+    inbox = inbox.where(Escalation.run_id == run_id, ~muted, _top_of_run(run_id))
     cols = ["key", "user_id", "kind", "project_id", "defect_id", "level", "title", "body", "created_at"]
     n = _insert_ignore(session, InboxMessage, cols, inbox)
     json_object = func.json_build_object if session.get_bind().dialect.name == "postgresql" else func.json_object
@@ -255,7 +279,12 @@ def _notify_escalations(session: Session, run_id: str) -> int:
         .select_from(Escalation)
         .join(User, _recipients(Escalation.notify, Escalation.project_id, Escalation.contractor_id))
         .join(NotifySettings, NotifySettings.user_id == User.id)
-        .where(Escalation.run_id == run_id, NotifySettings.email != "", NotifySettings.email_kinds.like("%,overdue,%"))
+        .where(
+            Escalation.run_id == run_id,
+            _top_of_run(run_id),
+            NotifySettings.email != "",
+            NotifySettings.email_kinds.like("%,overdue,%"),
+        )
     )
     out_cols = [
         "key",
@@ -289,6 +318,7 @@ def _notify_escalations(session: Session, run_id: str) -> int:
         .join(Webhook, Webhook.project_id == Escalation.project_id)
         .where(
             Escalation.run_id == run_id,
+            _top_of_run(run_id),
             Webhook.active.is_(True),
             or_(Webhook.kinds == "", Webhook.kinds.like("%,overdue,%")),
         )
