@@ -51,25 +51,43 @@ def setup(n: int, n_open: int) -> Any:
     with engine.begin() as c:
         c.execute(text("INSERT INTO projects (id, code, name, city, created_at) VALUES (1, 'B', 'bench', '', now())"))
         c.execute(text("INSERT INTO buildings (id, project_id, code, name, floors) VALUES (1, 1, '1', '1栋', 30)"))
-        c.execute(text(
-            "INSERT INTO units (id, project_id, building_id, entrance, floor, number) "
-            "SELECT g, 1, 1, '1', g / 100 + 1, lpad(g::text, 5, '0') FROM generate_series(1, 5000) g"))
-        c.execute(text("INSERT INTO defect_areas (id, code, name_zh, name_en, position) VALUES (1, 'a', '墙面', 'Wall', 0)"))
-        c.execute(text(
-            "INSERT INTO defect_types (id, area_id, code, name_zh, name_en, pinyin, default_severity, trade, category,"
-            " due_days, position) VALUES (1, 1, 'kg', '空鼓', 'Hollow', 'kg', 'B', '土建', '工程质量', 7, 0),"
-            " (2, 1, 'water.leak', '渗漏', 'Leak', 'sl', 'A', '防水', '工程质量', 2, 1)"))
-        c.execute(text("INSERT INTO contractors (id, name, trade, contact, phone) VALUES (1, 'C1', '土建', '', ''),"
-                       " (2, 'C2', '防水', '', '')"))
-        c.execute(text(
-            "INSERT INTO users (id, username, display_name, role, contractor_id, phone, active, scope_version,"
-            " created_at) VALUES (1, 'crew1', 'crew1', 'crew', 1, '', true, 0, now()),"
-            " (2, 'crew2', 'crew2', 'crew', 2, '', true, 0, now()), (3, 'pm', 'pm', 'manager', NULL, '', true, 0, now()),"
-            " (4, 'boss', 'boss', 'admin', NULL, '', true, 0, now())"))
+        c.execute(
+            text(
+                "INSERT INTO units (id, project_id, building_id, entrance, floor, number) "
+                "SELECT g, 1, 1, '1', g / 100 + 1, lpad(g::text, 5, '0') FROM generate_series(1, 5000) g"
+            )
+        )
+        c.execute(
+            text("INSERT INTO defect_areas (id, code, name_zh, name_en, position) VALUES (1, 'a', '墙面', 'Wall', 0)")
+        )
+        c.execute(
+            text(
+                "INSERT INTO defect_types (id, area_id, code, name_zh, name_en, pinyin, default_severity, trade,"
+                " category, due_days, position) VALUES"
+                " (1, 1, 'kg', '空鼓', 'Hollow', 'kg', 'B', '土建', '工程质量', 7, 0),"
+                " (2, 1, 'water.leak', '渗漏', 'Leak', 'sl', 'A', '防水', '工程质量', 2, 1)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO contractors (id, name, trade, contact, phone) VALUES (1, 'C1', '土建', '', ''),"
+                " (2, 'C2', '防水', '', '')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO users (id, username, display_name, role, contractor_id, phone, active, scope_version,"
+                " created_at) VALUES (1, 'crew1', 'crew1', 'crew', 1, '', true, 0, now()),"
+                " (2, 'crew2', 'crew2', 'crew', 2, '', true, 0, now()),"
+                " (3, 'pm', 'pm', 'manager', NULL, '', true, 0, now()),"
+                " (4, 'boss', 'boss', 'admin', NULL, '', true, 0, now())"
+            )
+        )
         c.execute(text("INSERT INTO memberships (user_id, project_id) VALUES (3, 1)"))
         # Every (n / n_open)-th defect is dispatched; its deadlines are spread over the last and next 20 days.
         step = n // n_open
-        c.execute(text(f"""
+        c.execute(
+            text(f"""
             INSERT INTO defects (id, project_id, unit_id, type_id, severity, description, status, repeat_count,
                 created_at, updated_at, assigned_at, response_due_at, fix_due_at, accepted_at, contractor_id,
                 escalation_level, field_clocks, photo_list)
@@ -80,7 +98,8 @@ def setup(n: int, n_open: int) -> Any:
                 now() - (g % 480) * interval '1 hour' + interval '10 days',
                 CASE WHEN g % 3 = 0 THEN NULL ELSE now() - interval '29 days' END, 1 + (g % 10 = 0)::int,
                 0, '{{}}', '[]'
-            FROM generate_series(1, {n}) g"""))
+            FROM generate_series(1, {n}) g""")
+        )
         c.execute(text("ANALYZE"))
     with Session(engine) as s:
         defaults.ensure_project(s, 1)
@@ -117,8 +136,10 @@ def bench_pass(engine: Any, now: datetime, repeat: int) -> None:
             steady.append(time.perf_counter() - t)
     f, st = statistics.median(first), statistics.median(steady)
     print(f"baseline SELECT count(*) of overdue rows: {count:,} rows, median {baseline * 1000:.1f} ms")
-    print(f"first pass ({escalated:,} escalations): median {f:.2f} s, ratio {f / baseline:.1f}x; target <= 2 s "
-          f"{'MET' if f <= 2 else 'MISSED'}")
+    print(
+        f"first pass ({escalated:,} escalations): median {f:.2f} s, ratio {f / baseline:.1f}x; target <= 2 s "
+        f"{'MET' if f <= 2 else 'MISSED'}"
+    )
     print(f"steady pass (nothing new): median {st * 1000:.0f} ms, ratio {st / baseline:.1f}x")
 
 
@@ -154,9 +175,16 @@ def bench_delivery(engine: Any, messages: int) -> None:
             s.flush()
             now = datetime.now(UTC)
             s.add_all(
-                OutboxMessage(key=f"m{workers}:{i}", channel="webhook", target=str(hook.id), kind="overdue",
-                              project_id=1, payload={"kind": "overdue", "title": "bench"}, created_at=now,
-                              next_attempt_at=now)
+                OutboxMessage(
+                    key=f"m{workers}:{i}",
+                    channel="webhook",
+                    target=str(hook.id),
+                    kind="overdue",
+                    project_id=1,
+                    payload={"kind": "overdue", "title": "bench"},
+                    created_at=now,
+                    next_attempt_at=now,
+                )
                 for i in range(messages)
             )
             s.commit()
@@ -177,8 +205,10 @@ def bench_delivery(engine: Any, messages: int) -> None:
         lat = sorted(receiver.arrived[k] - c.timestamp() for k, c in rows if k in receiver.arrived)
         sent = sum(1 for k, _ in rows if k in receiver.arrived)
         p99 = lat[int(len(lat) * 0.99) - 1] if lat else float("nan")
-        print(f"webhook delivery, {workers} deliverer(s): {sent:,}/{messages:,} messages, {sent / elapsed:,.0f} msg/s, "
-              f"p99 event->delivery {p99 * 1000:.0f} ms (p50 {statistics.median(lat) * 1000:.0f} ms)")
+        print(
+            f"webhook delivery, {workers} deliverer(s): {sent:,}/{messages:,} messages, {sent / elapsed:,.0f} msg/s, "
+            f"p99 event->delivery {p99 * 1000:.0f} ms (p50 {statistics.median(lat) * 1000:.0f} ms)"
+        )
 
 
 def main() -> None:

@@ -55,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
     from .projects import views as project_views
+    from .stats import delivery as delivery_views
+    from .stats import views as stats_views
     from .sync_api import views as sync_views
 
     errors.init_app(app)
@@ -74,9 +76,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sync_views.blp,
         followup_views.blp,
         notification_views.blp,
+        stats_views.blp,
+        delivery_views.blp,
     ):
         api.register_blueprint(blp)
     register_cli(app)
+    from .sync_api.heap import tune as tune_gc
+
+    tune_gc()
     return app
 
 

@@ -109,8 +109,8 @@ def _escalate(session: Session, now: datetime, run_id: str) -> int:
     overdue_now = or_(Defect.fix_due_at <= now, and_(Defect.accepted_at.is_(None), Defect.response_due_at <= now))
     if session.get_bind().dialect.name == "postgresql":
         # One statement: each row's threshold is its level's hours (fast ones when urgent) past the deadline.
-        hours = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
-        span = func.make_interval(0, 0, 0, 0, hours)
+        threshold = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
+        span = func.make_interval(0, 0, 0, 0, threshold)
         late_fix = Defect.fix_due_at + span <= now
         late_response = and_(Defect.accepted_at.is_(None), Defect.response_due_at + span <= now)
         query = _escalation_rows(now, run_id, and_(overdue_now, or_(late_fix, late_response)), late_fix)

@@ -12,6 +12,7 @@ from .defect import (
     InspectionCheckin,
     UnitInspection,
 )
+from .delivery import DeliveryGateSettings, DeliveryPermit
 from .followup import (
     ContractorRoute,
     DeadlinePolicy,
@@ -43,6 +44,8 @@ __all__ = [
     "DefectHistory",
     "DefectPhoto",
     "DefectType",
+    "DeliveryGateSettings",
+    "DeliveryPermit",
     "Device",
     "HomeownerUnit",
     "Inspection",
