@@ -48,7 +48,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_cli
     from .defects import views as defect_views
     from .docs import bp as docs_bp
+    from .followup import views as followup_views
     from .library import views as library_views
+    from .notifications import views as notification_views
     from .photos import init_app as init_media
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
@@ -72,6 +74,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        followup_views.blp,
+        notification_views.blp,
         stats_views.blp,
         delivery_views.blp,
     ):

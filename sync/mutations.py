@@ -105,6 +105,8 @@ class StatusArgs(Args):
     def __post_init__(self) -> None:
         if self.action == "assign" and not self.contractor_id:
             raise ValueError("contractor_id: 分派需指定施工单位 / assign needs a contractor_id")
+        if self.action == "reject" and not self.note.strip():
+            raise ValueError("note: 拒单需说明原因 / reject needs a reason in note")
         if self.action == "visit" and self.satisfaction is None:
             raise ValueError("satisfaction: 回访需填写满意度 / visit needs a satisfaction from 1 to 5")
 

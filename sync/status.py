@@ -17,14 +17,25 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from domain import rules
+from domain.followup import deadlines as followup_deadlines
+from domain.followup import hooks as followup
 from domain.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
 
 from . import hlc
 from .codes import STALE_STATUS, TRANSITION_NOT_ALLOWED
 from .feed import ChangeSet, scope_keys
 
-STATE_FIELDS = ("status", "contractor_id", "repeat_count", "satisfaction", "assigned_at", "fixed_at", "closed_at")
-TIME_FIELDS = ("assigned_at", "fixed_at", "closed_at")
+STATE_FIELDS = (
+    "status",
+    "contractor_id",
+    "repeat_count",
+    "satisfaction",
+    "assigned_at",
+    "fixed_at",
+    "closed_at",
+    "accepted_at",
+)
+TIME_FIELDS = ("assigned_at", "fixed_at", "closed_at", "accepted_at")
 CLOCK = "_status"  # key in Defect.field_clocks: the latest status command folded
 
 
@@ -83,6 +94,7 @@ def _step(state: dict[str, Any], cmd: StatusCommand) -> tuple[str | None, str]:
         state["repeat_count"] = (state["repeat_count"] or 0) + 1
     elif cmd.action == "visit":
         state["satisfaction"] = args.get("satisfaction")
+    followup_deadlines.step(state, cmd.action, at)  # acceptance (接单) and rejection
     state["status"] = t.target
     return None, ""
 
@@ -137,6 +149,7 @@ def apply_command(
     new_state = snapshot(d)
     if new_state != old_state:
         _history(session, d, cmd, old_state, new_state, history)
+        followup.after_status(session, d, old_state, new_state, (cmd.args or {}).get("note") or "", history)
         changes.defect(d, keys_before)
     return result
 

@@ -13,6 +13,19 @@ from .defect import (
     UnitInspection,
 )
 from .delivery import DeliveryGateSettings, DeliveryPermit
+from .followup import (
+    ContractorRoute,
+    DeadlinePolicy,
+    Escalation,
+    EscalationStep,
+    FollowupChange,
+    FollowupSettings,
+    InboxMessage,
+    NotifySettings,
+    OutboxMessage,
+    TypeDeadline,
+    Webhook,
+)
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
@@ -56,5 +69,16 @@ __all__ = [
     "UnitInspection",
     "User",
     "new_uuid",
+    "ContractorRoute",
+    "DeadlinePolicy",
+    "Escalation",
+    "EscalationStep",
+    "FollowupChange",
+    "FollowupSettings",
+    "InboxMessage",
+    "NotifySettings",
+    "OutboxMessage",
+    "TypeDeadline",
+    "Webhook",
     "utcnow",
 ]

@@ -6,6 +6,7 @@ import { Buildings } from '../screens/Buildings.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
 import { Login } from '../screens/Login.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
@@ -24,6 +25,7 @@ const SCREENS = {
   defect: DefectDetail,
   annotate: Annotate,
   sync: SyncPanel,
+  inbox: Inbox,
 };
 
 export function App({ app }) {
@@ -60,6 +62,7 @@ export function App({ app }) {
           {t('app_name')}
         </button>
         <SyncBar app={app} />
+        <InboxBadge />
         <button class="lang-btn" onClick={toggleLang}>
           {t('language')}
         </button>
