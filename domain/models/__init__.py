@@ -27,7 +27,7 @@ from .followup import (
     Webhook,
 )
 from .library import DefectArea, DefectType
-from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
+from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
 
@@ -55,6 +55,7 @@ __all__ = [
     "Membership",
     "Photo",
     "PhotoAnnotation",
+    "PhotoJob",
     "PhotoUpload",
     "PhotoUploadChunk",
     "PhotoUploader",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from flask import Response, current_app, request, send_file, url_for
+from flask import Response, current_app, jsonify, request, send_file, url_for
 from flask_smorest import Blueprint
 
 from domain import policy
@@ -52,15 +52,32 @@ def _visible_photo(sha256: str) -> Photo:
 
 
 def _variant(photo: Photo, size: str) -> tuple[str, str]:
-    """Storage key and content type served for a size."""
-    if size in ("thumb", "display"):
+    """Storage key and content type served for a size (a display-sized photo's display is its clean copy)."""
+    if size == "thumb" or (size == "display" and not photo.display_is_clean):
         return photo_key(photo.sha256, size), photo.derivative_mime
-    if media().settings.keep_gps:
+    if media().settings.keep_gps and size == "original":
         return photo_key(photo.sha256), photo.mime
     return photo_key(photo.sha256, "clean"), photo.clean_mime
 
 
+def _not_ready(photo: Photo, size: str) -> Response | None:
+    """While an image worker has not made the size asked for: 202 and when to ask again (the device shows
+    its own copy meanwhile). A photo whose derivatives could not be made is not served."""
+    if photo.derivatives == "ready" or (size == "original" and media().settings.keep_gps):
+        return None
+    if photo.derivatives == "failed":
+        abort(404, message="照片无法处理，请重新拍摄上传 / The photo could not be processed; please take it again")
+    response = jsonify({"sha256": photo.sha256, "derivatives": "pending"})
+    response.status_code = 202
+    response.headers["Retry-After"] = "2"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _send(photo: Photo, size: str) -> Response:
+    pending = _not_ready(photo, size)
+    if pending is not None:
+        return pending
     key, mime = _variant(photo, size)
     storage = media().storage
     source: Any = storage.local_path(key) if isinstance(storage, LocalStorage) else None
@@ -82,7 +99,10 @@ def _send(photo: Photo, size: str) -> Response:
 @blp.response(201, PhotoSchema, description="Stored now")
 @blp.alt_response(200, schema=PhotoSchema, description="Already stored (the upload was a retry)")
 def put_photo(sha256: str) -> Any:
-    """Upload a photo whose SHA-256 is in the URL; idempotent, the server checks the hash and the content."""
+    """Upload a photo whose SHA-256 is in the URL; idempotent, the server checks the hash and the content.
+
+    Acknowledged once the bytes are stored and checked (hash, type, pixels, metadata); ``derivatives`` is
+    ``pending`` until an image worker has made the thumbnail and display copy."""
     try:
         sha256 = check_sha256(sha256)
     except MediaError as exc:
@@ -95,7 +115,8 @@ def put_photo(sha256: str) -> Any:
         with spool(request.stream, m.settings) as spooled:
             if spooled.size == 0:
                 raise MediaError(400, "请求中没有照片内容 / The request has no photo bytes")
-            photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id)
+            inline = m.settings.derivatives == "inline"
+            photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id, derive_now=inline)
     except MediaError as exc:
         fail(exc)
     dbs().commit()
@@ -128,7 +149,8 @@ def photo_url(query: dict[str, Any], sha256: str) -> Any:
     m = media()
     key, mime = _variant(photo, query["size"])
     ttl = m.settings.url_ttl
-    url = m.storage.presigned_get(key, ttl, mime)
+    # While the derivatives are pending the bucket has nothing to give: the server's URL answers 202.
+    url = m.storage.presigned_get(key, ttl, mime) if _not_ready(photo, query["size"]) is None else None
     if url is not None:
         return {"url": url, "expires_at": datetime.now(UTC) + ttl}
     expires, sig = sign(current_app.config["SECRET_KEY"], photo.sha256, query["size"], ttl)
@@ -167,8 +189,11 @@ def annotated(sha256: str) -> Any:
     photo = _visible_photo(sha256)
     m = media()
     found = dbs().get(PhotoAnnotation, photo.sha256)
+    pending = _not_ready(photo, "display")
+    if pending is not None:
+        return pending
     try:
-        with m.storage.open(photo_key(photo.sha256, "display")) as fh:
+        with m.storage.open(_variant(photo, "display")[0]) as fh:
             source = fh.read()
     except BlobNotFound:
         abort(404, message=NOT_FOUND)
