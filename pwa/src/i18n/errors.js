@@ -68,6 +68,10 @@ export const ERRORS = {
     zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
     en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
   },
+  export_invalid: {
+    zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
+    en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
+  },
 };
 
 /** The words for an error code in `lang`, or null when the code is unknown to this version of the app. */
