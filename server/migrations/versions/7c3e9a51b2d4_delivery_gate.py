@@ -1,7 +1,7 @@
 """The delivery gate: each project's criteria and the delivery permits (交付许可令) issued per building.
 
 Revision ID: 7c3e9a51b2d4
-Revises: 5b1e0c7a9d21
+Revises: 7c3d9a2e5f10
 Create Date: 2026-12-01 00:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import domain.models.base
 
 revision = "7c3e9a51b2d4"
-down_revision = "5b1e0c7a9d21"
+down_revision = "7c3d9a2e5f10"
 branch_labels = None
 depends_on = None
 
