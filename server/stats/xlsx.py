@@ -20,8 +20,8 @@ from PIL import Image
 
 from media.storage import BlobNotFound, Storage, photo_key
 
-THUMB_PX = 96  # longest side in the sheet
-ROW_HEIGHT_PT = 76
+THUMB_PX = 80  # longest side in the sheet: a JPEG thumbnail (320 px) decodes straight to it at 1/4 scale
+ROW_HEIGHT_PT = 64
 CHUNK = 64 * 1024
 
 
@@ -67,6 +67,7 @@ def write_xlsx(
         ws.column_dimensions[get_column_letter(i)].width = width
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    wrapped = {"description", "place"}  # styled cells cost a style lookup each: only the long texts wrap
     for line in title:
         cell = WriteOnlyCell(ws, value=line)
         cell.font = bold
@@ -83,11 +84,13 @@ def write_xlsx(
         for row in rows:
             n += 1
             excel_row = len(title) + 1 + n
-            cells = []
+            cells: list[Any] = []
             for key, _, _ in columns:
-                cell = WriteOnlyCell(ws, value="" if key == photo_column else _safe(row.get(key, "")))
-                cell.alignment = wrap
-                cells.append(cell)
+                value = "" if key == photo_column else _safe(row.get(key, ""))
+                if key in wrapped:
+                    value = WriteOnlyCell(ws, value=value)
+                    value.alignment = wrap
+                cells.append(value)
             if photo_column and storage is not None and row.get(photo_column):
                 thumb = small_thumb(storage, row[photo_column], folder)
                 if thumb is not None:
