@@ -26,7 +26,7 @@ from ..accounts.auth import current_user, login_required
 from ..defects.schemas import DefectQuerySchema
 from ..http import dbs
 from ..photos import media
-from .access import STATS_FORBIDDEN, contractor_scope, manager_project
+from .access import STATS_FORBIDDEN, contractor_scope, in_range, manager_project
 from .charts import bars_svg, trend_svg
 from .pdf import render_pdf
 from .views import now
@@ -193,7 +193,7 @@ def _data_uri(sha256: str | None, folder: str) -> str | None:
 @login_required()
 def unit_report(unit_id: int) -> Any:
     """A unit's defects, their status and deadlines (managers and admins of the project)."""
-    unit = dbs().get(Unit, unit_id)
+    unit = dbs().get(Unit, unit_id) if in_range(unit_id) else None
     if unit is None or not policy.can_see_unit(dbs(), current_user(), unit_id):
         raise DomainError("not_found", "房号不存在 / No such unit")
     project = manager_project(unit.project_id)
