@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import views as photo_views
     from .projects import views as project_views
     from .stats import delivery as delivery_views
+    from .stats import reports as report_views
     from .stats import views as stats_views
     from .sync_api import views as sync_views
 
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notification_views.blp,
         stats_views.blp,
         delivery_views.blp,
+        report_views.blp,
     ):
         api.register_blueprint(blp)
     register_cli(app)

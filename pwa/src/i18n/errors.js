@@ -78,7 +78,7 @@ export const ERRORS = {
   conflict_resolved: {
     zh: '该冲突已由他人处理。请刷新查看结果。',
     en: 'Someone has already settled this conflict. Refresh to see the outcome.',
-    },
+  },
   stats_unknown_filter: {
     zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
     en: 'The statistics do not know this filter. Clear the filters and choose again.',
@@ -110,6 +110,10 @@ export const ERRORS = {
   delivery_permit_request_invalid: {
     zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
     en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
+  },
+  export_invalid: {
+    zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
+    en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
   },
 };
 

@@ -12,6 +12,7 @@ import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { Unit } from '../screens/Unit.jsx';
+import { lazyScreen } from '../stats/Lazy.jsx';
 import { on } from './bus.js';
 import { go, useRoute } from './router.js';
 
@@ -26,6 +27,10 @@ const SCREENS = {
   annotate: Annotate,
   sync: SyncPanel,
   inbox: Inbox,
+  dashboard: lazyScreen('Dashboard'),
+  project_defects: lazyScreen('ProjectDefects'),
+  delivery: lazyScreen('DeliveryOverview'),
+  delivery_building: lazyScreen('DeliveryBuilding'),
 };
 
 export function App({ app }) {

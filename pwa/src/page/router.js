@@ -13,6 +13,10 @@ const ROUTES = [
   ['annotate', /^\/d\/([0-9a-f-]{36})\/photo\/([0-9a-f]{64})$/],
   ['sync', /^\/sync$/],
   ['inbox', /^\/inbox$/],
+  ['dashboard', /^\/p\/(\d+)\/dashboard$/],
+  ['project_defects', /^\/p\/(\d+)\/defects$/],
+  ['delivery', /^\/p\/(\d+)\/delivery$/],
+  ['delivery_building', /^\/p\/(\d+)\/delivery\/(\d+)$/],
 ];
 
 export function parseRoute(hash) {
