@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sync_bench import PROBLEMS, WORDS, Server, drop_pg, free_port, pct, pg_database  # noqa: E402
+from sync_bench import PROBLEMS, WORDS, Server, drop_pg, pct, pg_database  # noqa: E402
 
 CYCLE = 30.0  # seconds between a device's rounds
 TARGET_MS = 250.0
@@ -60,7 +60,6 @@ TARGET_MS = 250.0
 
 def photo_pool(n: int, seed: int = 7) -> list[bytes]:
     from media_bench import camera_jpeg
-
     from PIL import Image
 
     pool = []
@@ -108,7 +107,9 @@ def setup(url: str, inspectors: int, crews: int, managers: int) -> dict[str, Any
         s.add_all([plan, building])
         s.flush()
         units = [
-            Unit(project_id=project.id, building_id=building.id, floor=f, number=f"{f:02d}{n:02d}", plan_type_id=plan.id)
+            Unit(
+                project_id=project.id, building_id=building.id, floor=f, number=f"{f:02d}{n:02d}", plan_type_id=plan.id
+            )
             for f in range(1, 31)
             for n in range(1, 5)
         ]
@@ -116,7 +117,9 @@ def setup(url: str, inspectors: int, crews: int, managers: int) -> dict[str, Any
         s.add_all(units + contractors)
         s.flush()
         people: dict[str, list[User]] = {
-            "inspector": [User(username=f"insp{i}", display_name=f"检查员{i}", role="inspector") for i in range(inspectors)],
+            "inspector": [
+                User(username=f"insp{i}", display_name=f"检查员{i}", role="inspector") for i in range(inspectors)
+            ],
             "manager": [User(username=f"mgr{i}", display_name=f"经理{i}", role="manager") for i in range(managers)],
             "crew": [
                 User(username=f"crew{i}", display_name=f"维修{i}", role="crew", contractor_id=contractors[i % 4].id)
@@ -420,7 +423,8 @@ def audit(url: str, storage_root: str, stats: Stats, wait_s: float = 90.0) -> di
             time.sleep(1)
         photos = {p.sha256: p for p in s.scalars(select(Photo).where(Photo.sha256.in_(list(stats.acked_photos))))}
         defects = set(
-            str(d) for d in s.scalars(select(Defect.id).where(Defect.id.in_([uuid.UUID(x) for x in stats.acked_defects])))
+            str(d)
+            for d in s.scalars(select(Defect.id).where(Defect.id.in_([uuid.UUID(x) for x in stats.acked_defects])))
         )
         n_defects = s.scalar(select(func.count()).select_from(Defect))
         ledger = {(m.device_id, m.seq): m.status for m in s.scalars(select(AppliedMutation))}
@@ -536,7 +540,9 @@ def main() -> None:
         verdict = "ok" if value <= target else "MISSED"
         print(f"{label:24s}: {value:8.0f} {unit}  target ≤ {target} {unit}  ratio {value / target:.2f}  {verdict}")
     print(f"{'errors':24s}: {len(stats.errors)}" + (f"  e.g. {stats.errors[:3]}" if stats.errors else ""))
-    lost = sum(checked[k] for k in ("defects_missing", "mutations_missing", "photo_rows_missing", "photo_blobs_missing"))
+    lost = sum(
+        checked[k] for k in ("defects_missing", "mutations_missing", "photo_rows_missing", "photo_blobs_missing")
+    )
     print(
         f"{'audit':24s}: {checked['defects_acked']} defects, {checked['mutations_acked']} mutations,"
         f" {checked['photos_acked']} photos acknowledged; missing {lost}, duplicated"

@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .stats import delivery as delivery_views
     from .stats import views as stats_views
     from .sync_api import views as sync_views
+    from .walkthroughs import views as walkthrough_views
 
     errors.init_app(app)
     requestlog.init_app(app)
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(walkthrough_views.pages)
     for blp in (
         accounts_views.blp,
         project_views.blp,
@@ -72,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        walkthrough_views.blp,
         stats_views.blp,
         delivery_views.blp,
     ):

@@ -25,6 +25,7 @@ from domain.models.sync import HLC_LENGTH
 from domain.rules import MUTATION_ROLES, ROLE_ZH
 
 from . import hlc, merge
+from . import walkthroughs as _walkthroughs  # noqa: F401  (registers walkthrough.sign)
 from .bulk import insert_rows, new_rows, one_of
 from .codes import CLOCK_INVALID, FORBIDDEN, SEQ_EXPIRED
 from .envelope import MAX_MUTATIONS
@@ -236,7 +237,7 @@ def _apply(session: Session, user: User, batch: _Batch, lookups: merge.Lookups, 
             p.refuse(exc.code, str(exc))
             continue
         p.status, p.message, p.conflict_id, p.code = applied.status, applied.message, applied.conflict_id, applied.code
-        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
+        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID | None) else applied.defect.id
         SERVER_CLOCK.observe(p.hlc)
 
 

@@ -17,8 +17,16 @@ from .test_push import create_args
 def _photo(owner: Any, seed: str) -> str:
     sha = hashlib.sha256(seed.encode()).hexdigest()
     db.session.add(
-        Photo(sha256=sha, size=10, mime="image/jpeg", width=4, height=3, derivative_mime="image/jpeg",
-              clean_mime="image/jpeg", uploaded_by_id=owner.id)
+        Photo(
+            sha256=sha,
+            size=10,
+            mime="image/jpeg",
+            width=4,
+            height=3,
+            derivative_mime="image/jpeg",
+            clean_mime="image/jpeg",
+            uploaded_by_id=owner.id,
+        )
     )
     db.session.flush()
     db.session.add(PhotoUploader(sha256=sha, user_id=owner.id))
