@@ -6,11 +6,13 @@ import { Buildings } from '../screens/Buildings.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { Unit } from '../screens/Unit.jsx';
+import { Walkthrough } from '../screens/Walkthrough.jsx';
 import { on } from './bus.js';
 import { go, useRoute } from './router.js';
 
@@ -24,6 +26,7 @@ const SCREENS = {
   defect: DefectDetail,
   annotate: Annotate,
   sync: SyncPanel,
+  walkthrough: Walkthrough,
 };
 
 export function App({ app }) {
@@ -38,7 +41,7 @@ export function App({ app }) {
   if (!session) {
     return (
       <div class="app">
-        <Login app={app} />
+        {route.name === 'join' ? <Join app={app} query={route.query} /> : <Login app={app} />}
       </div>
     );
   }

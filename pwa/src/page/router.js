@@ -12,6 +12,8 @@ const ROUTES = [
   ['edit', /^\/d\/([0-9a-f-]{36})\/edit$/],
   ['annotate', /^\/d\/([0-9a-f-]{36})\/photo\/([0-9a-f]{64})$/],
   ['sync', /^\/sync$/],
+  ['walkthrough', /^\/u\/(\d+)\/walkthrough$/],
+  ['join', /^\/join$/],
 ];
 
 export function parseRoute(hash) {
