@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .stats import reports as report_views
     from .stats import views as stats_views
     from .sync_api import views as sync_views
+    from .walkthroughs import views as walkthrough_views
 
     errors.init_app(app)
     requestlog.init_app(app)
@@ -67,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(walkthrough_views.pages)
     for blp in (
         accounts_views.blp,
         project_views.blp,
@@ -77,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sync_views.blp,
         followup_views.blp,
         notification_views.blp,
+        walkthrough_views.blp,
         stats_views.blp,
         delivery_views.blp,
         report_views.blp,

@@ -30,6 +30,7 @@ from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
+from .walkthrough import Walkthrough
 
 __all__ = [
     "ApiToken",
@@ -69,6 +70,7 @@ __all__ = [
     "Unit",
     "UnitInspection",
     "User",
+    "Walkthrough",
     "new_uuid",
     "ContractorRoute",
     "DeadlinePolicy",

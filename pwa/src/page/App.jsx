@@ -7,12 +7,14 @@ import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Floors } from '../screens/Floors.jsx';
 import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
+import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { Unit } from '../screens/Unit.jsx';
 import { lazyScreen } from '../stats/Lazy.jsx';
+import { Walkthrough } from '../screens/Walkthrough.jsx';
 import { on } from './bus.js';
 import { go, useRoute } from './router.js';
 
@@ -31,6 +33,7 @@ const SCREENS = {
   project_defects: lazyScreen('ProjectDefects'),
   delivery: lazyScreen('DeliveryOverview'),
   delivery_building: lazyScreen('DeliveryBuilding'),
+  walkthrough: Walkthrough,
 };
 
 export function App({ app }) {
@@ -45,7 +48,7 @@ export function App({ app }) {
   if (!session) {
     return (
       <div class="app">
-        <Login app={app} />
+        {route.name === 'join' ? <Join app={app} query={route.query} /> : <Login app={app} />}
       </div>
     );
   }

@@ -111,3 +111,25 @@ export async function discardUpload(sha256) {
   await discardPhoto(sha256);
   emit('data');
 }
+
+/** The owner's and the inspector's signatures over what was found (陪验签字), kept on the device and
+ * synced like every other change. `items` is the list as the owner saw it. Returns the record id. */
+export async function signWalkthrough({ unitId, inspectionId, ownerName, remarks, items, ownerSig, inspectorSig }) {
+  const id = crypto.randomUUID();
+  const args = {
+    id,
+    unit_id: unitId,
+    inspection_id: inspectionId,
+    owner_name: ownerName,
+    owner_remarks: remarks,
+    items,
+    owner_signature: ownerSig,
+    inspector_signature: inspectorSig,
+  };
+  await commit([{ name: 'walkthrough.sign', args }]);
+  const key = `walkthroughs:${unitId}`;
+  const signed = (await getMeta(key)) ?? [];
+  signed.push({ id, inspection_id: inspectionId, items: items.map((i) => i.id), signed_at: new Date().toISOString() });
+  await setMeta(key, signed);
+  return id;
+}

@@ -17,6 +17,8 @@ const ROUTES = [
   ['project_defects', /^\/p\/(\d+)\/defects$/],
   ['delivery', /^\/p\/(\d+)\/delivery$/],
   ['delivery_building', /^\/p\/(\d+)\/delivery\/(\d+)$/],
+  ['walkthrough', /^\/u\/(\d+)\/walkthrough$/],
+  ['join', /^\/join$/],
 ];
 
 export function parseRoute(hash) {

@@ -60,7 +60,7 @@ export async function record(entries, photos = []) {
       name: e.name,
       args: e.args,
       local: { now: new Date().toISOString(), ...(e.local ?? {}) },
-      defect_id: e.args.id ?? null, // null for mark-up (photo.annotate), which is about a photo
+      defect_id: e.name.startsWith('defect.') ? e.args.id : null,
       state: 'pending',
       message: null,
     };
@@ -76,8 +76,8 @@ export async function record(entries, photos = []) {
         created_at: m.local.now,
         _pending: true,
       });
-    } else {
-      touched.add(e.args.id);
+    } else if (m.defect_id) {
+      touched.add(m.defect_id);
     }
   }
   for (const id of touched) await rebase(tx, id);
@@ -116,7 +116,7 @@ export async function settle(sent, response) {
       continue;
     }
     if (r.defect && r.defect.id) await setBase(tx, r.defect);
-    else if (r.status !== 'conflict' && r.status !== 'rejected' && m.name !== 'defect.comment') {
+    else if (m.defect_id && r.status !== 'conflict' && r.status !== 'rejected' && m.name !== 'defect.comment') {
       // Accepted without a copy of the result: the server's state is ours with this mutation applied.
       const rec = await tx.objectStore('defects').get(m.defect_id);
       const base = applyMutation(rec?._base ?? null, m, m.local);
@@ -131,7 +131,7 @@ export async function settle(sent, response) {
     } else {
       await tx.objectStore('outbox').put({ ...m, state: 'rejected', message: r.message || r.status, code: r.code ?? null });
     }
-    touched.add(m.defect_id);
+    if (m.defect_id) touched.add(m.defect_id);
   }
   for (const id of touched) await rebase(tx, id);
   await tx.done;
@@ -174,7 +174,7 @@ export async function discard(seq) {
   if (m) {
     await tx.objectStore('outbox').delete(seq);
     if (m.name === 'defect.comment') await tx.objectStore('comments').delete(m.args.comment_id);
-    if (m.defect_id != null) await rebase(tx, m.defect_id);
+    if (m.defect_id) await rebase(tx, m.defect_id);
   }
   await tx.done;
 }
