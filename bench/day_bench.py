@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sync_bench import PROBLEMS, WORDS, Server, drop_pg, pct, pg_database  # noqa: E402
+from sync_bench import PROBLEMS, WORDS, Server, drop_pg, free_port, pct, pg_database  # noqa: E402
 
 CYCLE = 30.0  # seconds between a device's rounds
 TARGET_MS = 250.0

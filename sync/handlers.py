@@ -7,6 +7,7 @@ from typing import Any
 
 from . import merge
 from .annotations import annotate
+from .walkthroughs import sign as sign_walkthrough
 
 HANDLERS: dict[str, Callable[[merge.Context, Any], merge.Applied]] = {
     "defect.create": merge.create,
@@ -16,4 +17,5 @@ HANDLERS: dict[str, Callable[[merge.Context, Any], merge.Applied]] = {
     "defect.photo_remove": merge.photo_remove,
     "defect.comment": merge.comment,
     "photo.annotate": annotate,
+    "walkthrough.sign": sign_walkthrough,
 }

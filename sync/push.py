@@ -25,7 +25,6 @@ from domain.models.sync import HLC_LENGTH
 from domain.rules import MUTATION_ROLES, ROLE_ZH
 
 from . import hlc, merge
-from . import walkthroughs as _walkthroughs  # noqa: F401  (registers walkthrough.sign)
 from .bulk import insert_rows, new_rows, one_of
 from .codes import CLOCK_INVALID, FORBIDDEN, SEQ_EXPIRED
 from .envelope import MAX_MUTATIONS

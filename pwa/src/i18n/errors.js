@@ -114,6 +114,7 @@ export const ERRORS = {
   export_invalid: {
     zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
     en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
+  },
   walkthrough_not_found: {
     zh: '找不到该签字记录，或您无权查看。请确认房号后再试。',
     en: 'This signed record was not found or is not yours to see. Check the unit and try again.',
