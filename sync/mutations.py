@@ -107,6 +107,8 @@ class StatusArgs(Args):
             raise ValueError("contractor_id: 分派需指定施工单位 / assign needs a contractor_id")
         if self.action == "reject" and not self.note.strip():
             raise ValueError("note: 拒单需说明原因 / reject needs a reason in note")
+        if self.action == "dispute" and not self.note.strip():
+            raise ValueError("note: 业主异议需说明原因 / dispute needs the owner's reason in note")
         if self.action == "visit" and self.satisfaction is None:
             raise ValueError("satisfaction: 回访需填写满意度 / visit needs a satisfaction from 1 to 5")
 
