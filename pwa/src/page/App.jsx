@@ -9,6 +9,7 @@ import { Floors } from '../screens/Floors.jsx';
 import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
 import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
+import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
@@ -34,6 +35,7 @@ const SCREENS = {
   delivery: lazyScreen('DeliveryOverview'),
   delivery_building: lazyScreen('DeliveryBuilding'),
   walkthrough: Walkthrough,
+  mine: OwnerHome,
 };
 
 export function App({ app }) {
@@ -52,7 +54,9 @@ export function App({ app }) {
       </div>
     );
   }
-  const Screen = SCREENS[route.name] ?? Projects;
+  // A homeowner's home is their own unit (我的房屋), not the project list.
+  const owner = session.user?.role === 'homeowner' && route.name === 'projects';
+  const Screen = owner ? OwnerHome : (SCREENS[route.name] ?? Projects);
   const toggleLang = () => {
     const next = getLang() === 'zh' ? 'en' : 'zh';
     setLang(next);

@@ -19,6 +19,7 @@ const ROUTES = [
   ['delivery_building', /^\/p\/(\d+)\/delivery\/(\d+)$/],
   ['walkthrough', /^\/u\/(\d+)\/walkthrough$/],
   ['join', /^\/join$/],
+  ['mine', /^\/mine$/],
 ];
 
 export function parseRoute(hash) {
