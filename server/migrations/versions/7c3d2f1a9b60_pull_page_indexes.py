@@ -2,7 +2,7 @@
 alone, so that a pull page is an index range scan however large the project (docs/sync-protocol.md).
 
 Revision ID: 7c3d2f1a9b60
-Revises: 7c3e9a51b2d4
+Revises: 9e4b2c6d8a13
 Create Date: 2026-12-01 00:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7c3d2f1a9b60"
-down_revision = "7c3e9a51b2d4"
+down_revision = "9e4b2c6d8a13"
 branch_labels = None
 depends_on = None
 
