@@ -253,10 +253,16 @@ def test_a_fresh_device_receives_open_conflicts_but_not_resolved_ones(world, dev
     inspector.push()
     follower = device(world.manager)
     follower.pull()
-    # Three stale status changes (the device thought they were assigned): three open conflicts.
+    # The manager voids them; the inspector's device, which still saw them open, assigns them: three
+    # stale status changes, three open conflicts.
     for args in made:
-        manager.mutate("defect.status", id=args["id"], action="fix", **{"from": "assigned"})
-    assert [r["status"] for r in manager.push()] == ["conflict"] * 3
+        manager.mutate("defect.status", id=args["id"], action="void", **{"from": "open"})
+    manager.push()
+    for args in made:
+        inspector.mutate(
+            "defect.status", id=args["id"], action="assign", contractor_id=world.contractor.id, **{"from": "open"}
+        )
+    assert [r["status"] for r in inspector.push()] == ["conflict"] * 3
     follower.pull()
     assert len(follower.conflicts) == 3
     resolved = sorted(int(c) for c in follower.conflicts)[:2]
