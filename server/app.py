@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     api.init_app(app)
 
-    from . import errors, health, inputguard, requestlog, web
+    from . import errorcodes, errors, health, inputguard, requestlog, security, uow, web
     from .accounts import views as accounts_views
     from .cli import register_cli
     from .defects import views as defect_views
@@ -57,10 +57,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     requestlog.init_app(app)
-    inputguard.init_app(app)
+    inputguard.init_app(app)  # before any route: it bounds the <int:…> converter
+    security.init_app(app)
     init_media(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
+    app.register_blueprint(errorcodes.bp)
     app.register_blueprint(web.bp)
     for blp in (
         accounts_views.blp,
@@ -72,6 +74,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sync_views.blp,
     ):
         api.register_blueprint(blp)
+    errorcodes.document(api.spec)
+    uow.init_app(app)  # after every view is registered: each request is one unit of work
     register_cli(app)
     return app
 

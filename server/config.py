@@ -69,7 +69,11 @@ def from_env(instance_path: str) -> dict[str, Any]:
         "MEDIA_GC_GRACE_HOURS": _int("MEDIA_GC_GRACE_HOURS", 14 * 24),  # unreferenced uploads kept this long
         "MEDIA_FONT": os.environ.get("MEDIA_FONT") or None,  # a CJK font file for plans and annotations
         "TOKEN_TTL_DAYS": _int("TOKEN_TTL_DAYS", 14),  # a week offline plus margin
+        # Login and invitation attempts per LOGIN_WINDOW_SECONDS: one account from one address, one address
+        # over all accounts (slows a password spray), one account from anywhere (a distributed attack).
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_MAX_PER_ADDRESS": _int("LOGIN_MAX_PER_ADDRESS", 30),
+        "LOGIN_MAX_PER_ACCOUNT": _int("LOGIN_MAX_PER_ACCOUNT", 100),
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 64) * 1024 * 1024,
         "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20000),

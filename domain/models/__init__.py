@@ -1,7 +1,7 @@
 """The domain model in plain SQLAlchemy (no Flask), so ``sync/`` and scripts can use it directly."""
 
 from . import photo_list, scope_version  # noqa: F401  (register the hooks that keep photo lists and scope versions in step)
-from .account import ApiToken, HomeownerUnit, Invitation, LoginFailure, Membership, User
+from .account import ApiToken, HomeownerUnit, Invitation, LoginAttempt, Membership, User
 from .base import Base, UTCDateTime, new_uuid, utcnow
 from .defect import (
     Defect,
@@ -35,7 +35,7 @@ __all__ = [
     "Inspection",
     "InspectionCheckin",
     "Invitation",
-    "LoginFailure",
+    "LoginAttempt",
     "Membership",
     "Photo",
     "PhotoAnnotation",

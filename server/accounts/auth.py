@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 from flask import g, request
 
+from domain.errors import FORBIDDEN, UNAUTHORIZED, DomainError
 from domain.models import User
 
 from ..http import abort, dbs
@@ -26,7 +27,7 @@ def bearer_token() -> str | None:
 def current_user() -> User:
     user = g.get("user")
     if user is None:
-        abort(401, message="请先登录 / Please log in")
+        raise DomainError(UNAUTHORIZED, "请先登录 / Please log in")
     return cast(User, user)
 
 
@@ -45,7 +46,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
                     headers={"WWW-Authenticate": "Bearer"},
                 )
             if roles and user.role not in roles:
-                abort(403, message="当前角色无权执行此操作 / Your role may not do this")
+                raise DomainError(FORBIDDEN, "当前角色无权执行此操作 / Your role may not do this")
             g.user = user
             return view(*args, **kwargs)
 

@@ -124,7 +124,7 @@ export async function settle(sent, response) {
         if (c) await tx.objectStore('comments').put({ ...c, _pending: false });
       }
     } else {
-      await tx.objectStore('outbox').put({ ...m, state: 'rejected', message: r.message || r.status });
+      await tx.objectStore('outbox').put({ ...m, state: 'rejected', code: r.code ?? null, message: r.message || r.status });
     }
     touched.add(m.defect_id);
   }
@@ -139,7 +139,7 @@ export async function retry(seq) {
   if (m) {
     const { seq: newSeq, hlc } = await nextStamp(tx.objectStore('meta'), await tx.objectStore('meta').get('device_id'));
     await tx.objectStore('outbox').delete(seq);
-    await tx.objectStore('outbox').put({ ...m, seq: newSeq, hlc, state: 'pending', message: null });
+    await tx.objectStore('outbox').put({ ...m, seq: newSeq, hlc, state: 'pending', code: null, message: null });
   }
   await tx.done;
 }

@@ -37,7 +37,7 @@ export async function push(progress = () => {}) {
           await settle([m], await pushOne(deviceId, [m]));
         } catch (e1) {
           if (!(e1 instanceof ApiError) || e1.status === 409 || e1.status === 403 || e1.status === 401) throw e1;
-          await settle([m], { results: [{ seq: m.seq, status: 'rejected', message: e1.message }] });
+          await settle([m], { results: [{ seq: m.seq, status: 'rejected', code: e1.code, message: e1.detail ?? e1.message }] });
         }
       }
     }
