@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from domain.errors import BAD_REQUEST, DomainError, define
@@ -52,6 +53,13 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        # Werkzeug would try the next rule and could answer 405 from a sibling route: an id no row can
+        # have is simply not found.
+        if len(value) > 10 or int(value) > INT_MAX:  # 10 digits: int() of 5,000 digits is a ValueError
+            raise NotFound()
+        return super().to_python(value)  # type: ignore[no-any-return]
 
 
 def init_app(app: Flask) -> None:

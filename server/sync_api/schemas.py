@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..fields import Id
+
 DEVICE_ID = validate.Regexp(
     r"^[A-Za-z0-9_.\-]{1,64}$", error="设备编号格式错误 / device_id must be a UUID (at most 64 characters)"
 )
@@ -39,7 +41,7 @@ class PushResultSchema(Schema):
 
 class PullQuerySchema(Schema):
     cursor = fields.String(load_default="", metadata={"description": "Opaque; empty for a first pull"})
-    project_id = fields.Integer()
+    project_id = Id()
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 
@@ -82,7 +84,7 @@ class ConflictSchema(Schema):
 
 class ConflictQuerySchema(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved", "all")))
-    project_id = fields.Integer()
+    project_id = Id()
     defect_id = fields.UUID()
 
 
