@@ -11,7 +11,8 @@ from flask import g, request
 from domain.errors import FORBIDDEN, UNAUTHORIZED, DomainError
 from domain.models import User
 
-from ..http import abort, dbs
+from ..errors import http_error
+from ..http import dbs
 from . import service
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,9 +41,9 @@ def login_required(*roles: str) -> Callable[[F], F]:
             token = bearer_token()
             user = service.user_for_token(dbs(), token) if token else None
             if user is None:
-                abort(
+                raise http_error(
                     401,
-                    message="登录已失效，请重新登录 / Not logged in or the session has ended",
+                    "登录已失效，请重新登录 / Not logged in or the session has ended",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
             if roles and user.role not in roles:

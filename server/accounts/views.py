@@ -9,13 +9,13 @@ import qrcode
 import qrcode.image.svg
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from domain import policy
 from domain.errors import INVALID, NOT_FOUND, DomainError, define
 from domain.models import Contractor, HomeownerUnit, Invitation, Membership, Project, Unit, User
 
+from ..blueprint import Blueprint
 from ..extensions import db
 from ..http import dbs
 from . import service, throttle

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +13,7 @@ from domain.errors import NOT_FOUND, DomainError
 from domain.models import Defect, DefectComment, DefectHistory
 
 from ..accounts.auth import current_user, login_required
+from ..blueprint import Blueprint
 from ..extensions import db
 from ..http import dbs
 from .filters import DEFECT_FILTERS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +11,7 @@ from domain.errors import INVALID, DomainError
 from domain.models import DefectArea, DefectType
 
 from ..accounts.auth import login_required
+from ..blueprint import Blueprint
 from ..errors import CODE_TAKEN
 from ..extensions import db
 from .pinyin import initials

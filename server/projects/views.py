@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -15,6 +14,7 @@ from domain.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, DomainError, 
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
 
 from ..accounts.auth import current_user, login_required
+from ..blueprint import Blueprint
 from ..errors import CODE_TAKEN
 from ..extensions import db
 from ..http import dbs
