@@ -12,6 +12,8 @@ from werkzeug.datastructures import FileStorage
 from domain import policy
 from domain.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, DomainError, define
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
+from domain.stats import gate as delivery_gate
+from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required
 from ..blueprint import Blueprint
@@ -157,6 +159,8 @@ def update_plan_type(body: dict[str, Any], plan_type_id: int) -> Any:
             raise DomainError(
                 PLAN_IMAGE_MISSING, "请先上传户型图 / Upload the plan image first (PUT /api/photos/<sha256>)"
             )
+        if not policy.can_see_photo(dbs(), current_user(), photo.sha256):  # the same rule as attaching in sync
+            raise DomainError(PHOTO_NOT_YOURS, "只能使用您上传或可查看的图片 / Use an image you uploaded or may see")
         plan.plan_width, plan.plan_height = photo.width, photo.height
     elif "plan_sha256" in body:
         plan.plan_width = plan.plan_height = None
@@ -274,6 +278,8 @@ class Inspections(MethodView):
             raise DomainError(CONFLICT, "检查批次编号冲突 / That inspection id is taken")
         if body["id"] is None:
             body.pop("id")
+        if body["kind"] == "delivery":
+            delivery_gate.require_permits(dbs(), project_id, body["building_id"])  # 交付许可令 first
         insp = Inspection(project_id=project_id, created_by_id=user.id, **body)
         db.session.add(insp)
         return insp
