@@ -72,6 +72,8 @@ def from_env(instance_path: str) -> dict[str, Any]:
         # Login and invitation attempts per LOGIN_WINDOW_SECONDS: one account from one address, one address
         # over all accounts (slows a password spray), one account from anywhere (a distributed attack).
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: the peer is the client).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "LOGIN_MAX_PER_ADDRESS": _int("LOGIN_MAX_PER_ADDRESS", 30),
         "LOGIN_MAX_PER_ACCOUNT": _int("LOGIN_MAX_PER_ACCOUNT", 100),
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),

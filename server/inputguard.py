@@ -59,7 +59,7 @@ class BoundedIntegerConverter(IntegerConverter):
         # have is simply not found.
         if len(value) > 10 or int(value) > INT_MAX:  # 10 digits: int() of 5,000 digits is a ValueError
             raise NotFound()
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -50,6 +51,9 @@ def policy(app: Flask, *, docs: bool = False) -> str:
 
 
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:  # the client address that login throttling counts comes from the proxy's header
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     app_policy = policy(app)
     docs_policy = policy(app, docs=True)
     production = bool(app.config.get("PRODUCTION"))

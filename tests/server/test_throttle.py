@@ -130,3 +130,21 @@ def test_forty_concurrent_logins_check_at_most_the_limit(database_url, app, n, i
         t.join()
     assert sorted(set(codes)) == [401, 429]
     assert codes.count(401) == 5
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(monkeypatch, tmp_path, database_url):
+    from server.app import create_app
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(tmp_path)})
+    seen = []
+
+    @app.get("/_probe_addr")
+    def probe():
+        from flask import request
+
+        seen.append(request.remote_addr)
+        return ""
+
+    app.test_client().get("/_probe_addr", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert seen == ["203.0.113.5"]
