@@ -69,14 +69,16 @@ def init_app(app: Flask) -> None:
     def _refuse_hostile() -> None:
         if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
             raise DomainError(BAD_REQUEST, MESSAGE)
-        if request.is_json:
-            data = request.get_data(cache=True)
-            # The substring test runs at memory speed; the exact pattern only when it could match.
-            if (b"\\u0000" in data or b"\\U0000" in data) and _JSON_NUL.search(data):
-                raise DomainError(BAD_REQUEST, MESSAGE)
-            if json_depth_exceeds(data):
-                raise DomainError(
-                    JSON_TOO_DEEP,
-                    f"JSON 嵌套过深 / The JSON body nests deeper than {MAX_JSON_DEPTH} levels",
-                    max_depth=MAX_JSON_DEPTH,
-                )
+        if not request.is_json:
+            return
+        data = request.get_data(cache=True)
+        # A push checks its mutations one by one: a NUL refuses that mutation, not the whole outbox.
+        # The substring test runs at memory speed; the exact pattern only when it could match.
+        if request.endpoint != "sync.push" and (b"\\u0000" in data or b"\\U0000" in data) and _JSON_NUL.search(data):
+            raise DomainError(BAD_REQUEST, MESSAGE)
+        if json_depth_exceeds(data):
+            raise DomainError(
+                JSON_TOO_DEEP,
+                f"JSON 嵌套过深 / The JSON body nests deeper than {MAX_JSON_DEPTH} levels",
+                max_depth=MAX_JSON_DEPTH,
+            )

@@ -62,14 +62,14 @@ class Filters:
     def names(self) -> Iterable[str]:
         return self._filters.keys()
 
-    def schema(self, name: str, base: type[QuerySchema] = QuerySchema) -> type[QuerySchema]:
-        """A query schema with ``base``'s fields (paging, …) plus one field per filter, built when called:
-        call it after every filter is added."""
-        attrs: dict[str, Any] = {f.name: f.field for f in self._filters.values()}
-        return type(name, (base,), attrs)
+    def install(self, schema: type[QuerySchema]) -> type[QuerySchema]:
+        """Give ``schema`` one field per filter (call once every filter is added). Subclasses made after
+        this inherit them, as marshmallow collects declared fields along the MRO."""
+        schema._declared_fields.update({f.name: f.field for f in self._filters.values()})
+        return schema
+
+    def conditions(self, query: dict[str, Any]) -> list[ColumnElement[bool]]:
+        return [f.condition(query[name]) for name, f in self._filters.items() if query.get(name) not in (None, [], "")]
 
     def apply(self, stmt: Select[Any], query: dict[str, Any]) -> Select[Any]:
-        for name, f in self._filters.items():
-            if name in query and query[name] not in (None, [], ""):
-                stmt = stmt.where(f.condition(query[name]))
-        return stmt
+        return stmt.where(*self.conditions(query))

@@ -3,13 +3,16 @@ Every filter narrows what the caller's role may already see (the policy filter a
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
-from sqlalchemy import select
+from datetime import UTC
 
-from domain.models import Defect, DefectType, Unit
+from marshmallow import fields, validate
+from sqlalchemy import not_, select
+
+from domain.followup.filters import overdue
+from domain.models import Defect, DefectType, Unit, utcnow
 from domain.models.enums import SEVERITIES, STATUSES
 
-from ..fields import Id
+from ..fields import Id, Int
 from ..query import Filters
 
 _CATEGORY = fields.List(fields.String(validate=validate.Length(min=1, max=20)), validate=validate.Length(max=20))
@@ -30,3 +33,7 @@ add(
     fields.String(validate=validate.Length(min=1, max=200)),
     lambda v: Defect.description.icontains(v, autoescape=True),
 )
+# Follow-up: past the response or fix deadline, fix deadline before a time, at least this escalation level.
+add("overdue", fields.Boolean(), lambda v: overdue(utcnow()) if v else not_(overdue(utcnow())))
+add("due_before", fields.DateTime(), lambda v: Defect.fix_due_at < (v if v.tzinfo else v.replace(tzinfo=UTC)))
+add("escalation_level", Int(validate=validate.Range(min=0, max=10)), lambda v: Defect.escalation_level >= v)

@@ -6,6 +6,7 @@ from domain.models.enums import PHOTO_KINDS, SEVERITIES, STATUSES
 
 from ..fields import Int
 from ..query import QuerySchema
+from .filters import DEFECT_FILTERS
 
 
 class PhotoRefSchema(Schema):
@@ -61,3 +62,10 @@ class DefectDetailSchema(DefectSchema):
 class PageSchema(QuerySchema):
     page = Int(load_default=1, validate=validate.Range(min=1))
     per_page = Int(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class DefectQuerySchema(PageSchema):
+    """The defect list's query: paging plus every filter in filters.py (the export reads the same one)."""
+
+
+DEFECT_FILTERS.install(DefectQuerySchema)

@@ -17,9 +17,7 @@ from ..blueprint import Blueprint
 from ..extensions import db
 from ..http import dbs
 from .filters import DEFECT_FILTERS
-from .schemas import DefectDetailSchema, DefectSchema, PageSchema
-
-DefectQuerySchema = DEFECT_FILTERS.schema("DefectQuerySchema", PageSchema)
+from .schemas import DefectDetailSchema, DefectQuerySchema, DefectSchema
 
 blp = Blueprint("defects", __name__, url_prefix="/api", description="Defects")
 
@@ -39,7 +37,8 @@ def list_defects(query: dict[str, Any]) -> Any:
 
     Filters (all optional, combined with AND; repeat a list parameter for OR within it): project_id,
     unit_id, building_id, contractor_id, inspection_id, type_id, category, severity, status, q (text in
-    the description). Any other parameter is refused with the list of supported ones."""
+    the description), overdue, due_before, escalation_level. Any other parameter is refused with the
+    list of supported ones."""
     stmt = DEFECT_FILTERS.apply(select(Defect).where(policy.defect_filter(current_user())), query)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = (
