@@ -69,6 +69,12 @@ class PullResultSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema))
     cursor = fields.String()
     more = fields.Boolean()
+    total = fields.Integer(
+        metadata={
+            "description": "On the first page of a snapshot (an empty cursor, or the cursor of a reset page) "
+            "only: how many defects the snapshot holds, for the device's progress bar."
+        }
+    )
     reset = fields.Boolean(
         required=True,
         metadata={

@@ -25,6 +25,17 @@ class Dialect(Protocol):
     def one_of(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
         """``column IN values``, in the form this database plans best."""
 
+    # The pull side (sync.pull, sync.wire, sync.feed; contract: tests/sync/test_pull_dialects.py).
+    # Whether a writer takes the feed's write lock before its first read (sync.feed.lock_for_write).
+    lock_before_read: bool
+
+    def defect_entries(self, session: Session, *where: Any, limit: int | None = None) -> list[tuple[Any, Any]]:
+        """``(id, entry)`` for the defects matching ``where``, by id, at most ``limit``: the pull's defect
+        entries, as dicts or as ``orjson.Fragment`` JSON text (the same JSON either way)."""
+
+    def begin_read(self, session: Session) -> None:
+        """Settings for the few large statements of one pull page, in its transaction."""
+
 
 _BY_NAME: dict[str, Any] = {"postgresql": postgresql, "sqlite": sqlite}
 

@@ -207,6 +207,8 @@ def test_resolve_conflict_theirs_applies_the_device_change(world, device, client
     [res] = a.push()
     assert res["status"] == "conflict" and res["code"] == "stale_status"
     cid = res["conflict_id"]
+    a.pull()  # the device learns of its conflict from the pull, and later of how it ended
+    assert a.conflicts[str(cid)]["status"] == "open"
     listed = client.get("/api/sync/conflicts", headers=m.headers).get_json()
     assert [c["id"] for c in listed] == [cid]
     assert (
@@ -224,6 +226,9 @@ def test_resolve_conflict_theirs_applies_the_device_change(world, device, client
     a.pull()
     assert a.defects[did]["status"] == "assigned" and a.defects[did]["contractor_id"] == world.contractor.id
     assert a.conflicts[str(cid)]["status"] == "resolved"
+    fresh = device(world.inspector)  # a new device is sent the defect as it is now, without the history
+    fresh.pull()
+    assert fresh.defects[did]["status"] == "assigned" and fresh.conflicts == {}
 
 
 def test_homeowner_may_create_on_own_unit_and_comment_only(world, device):

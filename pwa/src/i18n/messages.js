@@ -222,6 +222,10 @@ export const MESSAGES = {
     own_rate_title: '所有问题已整改完成，请为本次维修服务评分',
     own_rate_comment: '您的意见（选填）',
     own_rate_send: '提交评价',
+    step_photos: '施工前照片（原图尺寸）',
+    offline_storage: '离线照片 {used} / 预算 {budget}',
+    device_storage: '本机已用 {usage} / 可用 {quota}',
+    photos_over_budget: '{n} 张照片超出预算，联网时再看',
   },
   en: {
     app_name: 'Yanshou',
@@ -445,6 +449,10 @@ export const MESSAGES = {
     own_rate_title: 'Everything is fixed: please rate the repair service',
     own_rate_comment: 'Your comments (optional)',
     own_rate_send: 'Send rating',
+    step_photos: 'before-photos at display size',
+    offline_storage: 'Offline photos {used} of a {budget} budget',
+    device_storage: 'This device uses {usage} of {quota}',
+    photos_over_budget: '{n} photos are over the budget; they show when online',
   },
 };
 

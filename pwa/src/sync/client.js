@@ -52,28 +52,38 @@ export async function push(progress = () => {}) {
  * saved together; a `reset` page (the user's scope changed) starts a snapshot after which the project's
  * defects it did not send are dropped, unless they have unsynced mutations (store/defects.js).
  */
-export async function pull(projectId, progress = () => {}) {
+export async function pull(projectId, progress = () => {}, { limit = 1000 } = {}) {
   const key = `cursor:${projectId}`;
   let cursor = (await getMeta(key)) ?? '';
   let received = 0;
+  let defects = 0;
+  let total = null; // a snapshot's first page says how many defects it holds
   const photoShas = new Set();
+  const photos = [];
   for (;;) {
-    const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: '1000' });
+    const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: String(limit) });
     const page = await getJson(`/api/sync/pull?${q}`);
     const changes = page.changes ?? [];
     await applyPullPage(projectId, page, key);
+    if (page.reset) total = null;
+    if (typeof page.total === 'number') total = page.total;
     for (const ch of changes) {
-      if (ch.kind === 'defect' && ch.op === 'upsert') for (const p of ch.data?.photos ?? []) photoShas.add(p.sha256);
+      if (ch.kind !== 'defect' || ch.op !== 'upsert') continue;
+      defects += 1;
+      for (const p of ch.data?.photos ?? []) {
+        photoShas.add(p.sha256);
+        photos.push({ ...p, defect_id: ch.id, contractor_id: ch.data.contractor_id, status: ch.data.status });
+      }
     }
     const advanced = page.cursor != null && page.cursor !== cursor;
     cursor = page.cursor ?? cursor;
     received += changes.length;
-    progress(received);
+    progress(received, { defects, total: total === null ? null : Math.max(total, defects) });
     // A page can be empty and still not be the last (every row on it was outside this user's scope):
     // keep going while the cursor moves.
     if (!page.more || !advanced) break;
   }
-  return { received, photoShas: [...photoShas] };
+  return { received, defects, photoShas: [...photoShas], photos };
 }
 
 /** Push, upload photos, pull every project this device keeps offline, fetch new thumbnails. */
