@@ -14,10 +14,16 @@ from .defect import (
 )
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
+from .rounds import ChecklistItem, ChecklistResult, DefectDuplicate, InspectionParticipant, RiskItem
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
 
 __all__ = [
+    "ChecklistItem",
+    "ChecklistResult",
+    "DefectDuplicate",
+    "InspectionParticipant",
+    "RiskItem",
     "ApiToken",
     "AppliedMutation",
     "Base",
