@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import views as photo_views
     from .projects import views as project_views
     from .sync_api import views as sync_views
+    from .rounds import views as rounds_views
 
     errors.init_app(app)
     requestlog.init_app(app)
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        rounds_views.blp,
     ):
         api.register_blueprint(blp)
     register_cli(app)

@@ -127,7 +127,7 @@ class Context:
 @dataclass
 class Applied:
     status: str  # applied | merged | duplicate | conflict
-    defect: Defect | uuid.UUID  # the model object, or the id of a defect created by this mutation
+    defect: Defect | uuid.UUID | None  # the model object, the id of a defect it created, or None (not a defect)
     message: str = ""
     conflict_id: int | None = None
 

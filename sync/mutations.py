@@ -17,6 +17,8 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from domain.models.enums import PHOTO_KINDS, SEVERITIES
 from domain.rules import TRANSITIONS
 
+from .rounds_mutations import ARGS as ROUNDS_ARGS
+
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[int, Meta(ge=1, le=2**31 - 1)]
 UnitInterval = Annotated[float, Meta(ge=0.0, le=1.0)]
@@ -114,6 +116,7 @@ ARGS: dict[str, type[_Args]] = {
     "defect.photo_remove": PhotoRemoveArgs,
     "defect.comment": CommentArgs,
 }
+ARGS.update(ROUNDS_ARGS)  # checklist answers and merges of duplicates (sync/rounds_mutations.py)
 
 
 def _plain(s: Struct) -> dict[str, Any]:

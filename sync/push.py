@@ -43,6 +43,7 @@ from .bulk import insert_rows, new_rows, one_of
 from .feed import ChangeSet, lock_for_write
 from .mutations import load_args
 from .payloads import defect_data
+from .rounds_mutations import HANDLERS as ROUNDS_HANDLERS
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
         _prepare(p, user, device_id, limit_ms)
     todo = [p for p in new if not p.status]
 
-    ids = {p.args["id"] for p in todo if p.args} | {p.defect_id for p in old if p.defect_id}
+    ids = {p.args["id"] for p in todo if p.args and "id" in p.args} | {p.defect_id for p in old if p.defect_id}
     defects: dict[uuid.UUID, Defect] = {}
     if ids:
         stmt = (
@@ -265,12 +266,12 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
             session, user, device_id, p.seq, p.hlc, defects, visible, lookups, changes, history, created
         )
         try:
-            applied = merge.HANDLERS[p.name](ctx, p.args)
+            applied = (merge.HANDLERS.get(p.name) or ROUNDS_HANDLERS[p.name])(ctx, p.args)
         except merge.Rejected as exc:
             p.status, p.message = "rejected", str(exc)
             continue
         p.status, p.message, p.conflict_id = applied.status, applied.message, applied.conflict_id
-        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
+        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID | None) else applied.defect.id
         SERVER_CLOCK.observe(p.hlc)
 
     now = utcnow()

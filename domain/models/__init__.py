@@ -14,8 +14,8 @@ from .defect import (
 )
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
-from .rounds import ChecklistItem, ChecklistResult, DefectDuplicate, InspectionParticipant, RiskItem
 from .project import Building, Contractor, PlanType, Project, Room, Unit
+from .rounds import ChecklistItem, ChecklistResult, DefectDuplicate, InspectionParticipant, RiskItem
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
 
 __all__ = [
