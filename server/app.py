@@ -53,8 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
     from .projects import views as project_views
-    from .sync_api import views as sync_views
     from .rounds import views as rounds_views
+    from .sync_api import views as sync_views
 
     errors.init_app(app)
     requestlog.init_app(app)

@@ -78,7 +78,8 @@ def test_round_units_building_floors_or_list(app: Any, world: Any) -> None:
     "body",
     [
         {"rounds": [{"kind": "nonsense", "name": "x", "planned_start": "2027-01-01", "planned_end": "2027-01-02"}]},
-        {"rounds": [{"kind": "handover", "name": "x" * 201, "planned_start": "2027-01-01", "planned_end": "2027-01-02"}]},
+        {"rounds": [{"kind": "handover", "name": "x" * 201, "planned_start": "2027-01-01",
+                     "planned_end": "2027-01-02"}]},
         {"rounds": [{"kind": "handover", "name": "x", "planned_start": "2027-01-05", "planned_end": "2027-01-02"}]},
         {"rounds": [{"kind": "handover", "name": "x", "planned_start": "2027-01-01", "planned_end": "2027-01-02",
                      "unit_ids": [2**40]}]},
