@@ -75,6 +75,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blp)
     register_cli(app)
+    from .sync_api.heap import tune as tune_gc
+
+    tune_gc()
     return app
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from msgspec import Struct
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,9 @@ from domain.errors import DomainError, define
 from domain.models import Defect, DefectComment, DefectDuplicate, DefectPhoto, StatusCommand, User, utcnow
 
 from . import merge, status
+from .codes import NOT_FOUND
 from .feed import ChangeSet, scope_keys
+from .mutations import Args
 
 MERGE_SAME = define("merge_same_defect", 422, "A defect cannot be merged into itself")
 MERGE_OTHER_UNIT = define("merge_other_unit", 422, "Only defects of the same unit can be merged")
@@ -24,7 +25,7 @@ MERGE_NOT_OPEN = define("merge_not_open", 409, "The duplicate is no longer open,
 MERGEABLE = ("open", "assigned")
 
 
-class MergeArgs(Struct, forbid_unknown_fields=True):
+class MergeArgs(Args):
     id: uuid.UUID  # the duplicate, voided
     into: uuid.UUID  # the survivor
 
@@ -122,11 +123,11 @@ def load_pair(session: Session, user: User, dup_id: uuid.UUID, into_id: uuid.UUI
     return found[dup_id], found[into_id]
 
 
-def handle(ctx: merge.Context, args: dict[str, Any]) -> merge.Applied:
+def handle(ctx: merge.Context, args: MergeArgs) -> merge.Applied:
     """The ``defect.merge`` mutation."""
-    pair = load_pair(ctx.session, ctx.user, args["id"], args["into"])
+    pair = load_pair(ctx.session, ctx.user, args.id, args.into)
     if pair is None:
-        raise merge.Rejected(merge.NOT_FOUND)
+        raise merge.Rejected(NOT_FOUND, merge.NOT_VISIBLE)
     dup, into = pair
     ctx.defects.setdefault(dup.id, dup)
     ctx.defects.setdefault(into.id, into)  # so the push stamps its updated_at like any changed defect
@@ -135,7 +136,7 @@ def handle(ctx: merge.Context, args: dict[str, Any]) -> merge.Applied:
             ctx.session, ctx.user, dup, into, ctx.changes, ctx.history_rows, ctx.hlc, ctx.device_id, ctx.seq
         )
     except DomainError as exc:
-        raise merge.Rejected(exc.detail) from exc
+        raise merge.Rejected(exc.code, exc.detail) from exc
     if outcome == "duplicate":
         return merge.Applied("duplicate", dup, "已合并 / Already merged")
     return merge.Applied("applied", dup)

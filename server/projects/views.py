@@ -11,7 +11,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from domain import policy
+from domain.errors import DomainError
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
+from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
@@ -148,6 +150,8 @@ def update_plan_type(body: dict[str, Any], plan_type_id: int) -> Any:
         photo = db.session.get(Photo, body["plan_sha256"])
         if photo is None:
             abort(422, message="请先上传户型图 / Upload the plan image first (PUT /api/photos/<sha256>)")
+        if not policy.can_see_photo(dbs(), current_user(), photo.sha256):  # the same rule as attaching in sync
+            raise DomainError(PHOTO_NOT_YOURS, "只能使用您上传或可查看的图片 / Use an image you uploaded or may see")
         plan.plan_width, plan.plan_height = photo.width, photo.height
     elif "plan_sha256" in body:
         plan.plan_width = plan.plan_height = None

@@ -36,13 +36,53 @@ export const ERRORS = {
     zh: '服务器出错了，记录已保留在本机，稍后会自动重试。',
     en: 'The server had a problem. Your records are kept on this device and will be retried.',
   },
+  mutation_unknown: {
+    zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
+    en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',
+  },
+  mutation_invalid: {
+    zh: '这条记录的内容有误（过长、超出范围或格式不对），未能保存。请检查后重新填写。',
+    en: 'This change has invalid content (too long, out of range or malformed) and was not saved. Check it and enter it again.',
+  },
+  clock_invalid: {
+    zh: '这条记录的时间标记有误，未能保存。请检查平板的日期时间后重新操作。',
+    en: "This change has a broken time stamp and was not saved. Check the tablet's date and time, then do it again.",
+  },
+  id_taken: {
+    zh: '该编号已被其他记录使用，未能保存。请重新登记一次。',
+    en: 'This id is already used by another record, so the change was not saved. Record it again.',
+  },
+  reference_invalid: {
+    zh: '所选的房间、缺陷类型、检查批次或施工单位与该房号不符，或已不存在。请刷新后重新选择。',
+    en: 'The chosen room, defect type, inspection or contractor does not fit this unit or no longer exists. Refresh and choose again.',
+  },
+  photo_not_yours: {
+    zh: '这张照片不是您拍摄上传的，您也无权查看，不能添加。请用本机拍摄的照片。',
+    en: 'This photo was not uploaded by you and is not visible to you, so it cannot be attached. Use a photo taken on this device.',
+  },
+  seq_expired: {
+    zh: '这条记录的序号已过期。请同步后检查记录是否已保存。',
+    en: "This change's sequence number has passed. Sync, then check whether the change was saved.",
+  },
+  stale_status: {
+    zh: '在您操作之前，该缺陷的状态已被他人改变，已记录为冲突。请查看冲突并由管理人员处理。',
+    en: "Someone changed this defect's status before your change arrived; it was recorded as a conflict. Open the conflict for staff to settle.",
+  },
+  transition_not_allowed: {
+    zh: '按照整改流程，您现在不能对该缺陷执行此操作。请查看缺陷当前状态，或联系项目经理。',
+    en: 'The rectification steps do not allow you to do this to the defect now. Check its current status, or ask the project manager.',
+  },
+  conflict_resolved: {
+    zh: '该冲突已由他人处理。请刷新查看结果。',
+    en: 'Someone has already settled this conflict. Refresh to see the outcome.',
+  },
   round_status_move: {
     zh: '检查批次不能这样改状态（计划中 → 进行中 → 已结束）。请按顺序操作。',
     en: 'A round cannot change status that way (planned → open → closed). Follow that order.',
   },
   round_closed: {
-    zh: '该检查批次已结束，不能再记录。请选择进行中的批次。',
-    en: 'This round is closed and takes no more records. Pick an open round.',
+    zh: '该检查批次未开始或已结束，不能再记录。请选择进行中的批次。',
+    en: 'This round is not open and takes no records. Pick an open round.',
   },
   merge_same_defect: {
     zh: '不能把缺陷与它自己合并。请选择另一条缺陷。',
