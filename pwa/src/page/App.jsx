@@ -3,15 +3,18 @@ import { useEffect, useState } from 'preact/hooks';
 import { getLang, setLang, t } from '../i18n/index.js';
 import { Annotate } from '../screens/Annotate.jsx';
 import { Buildings } from '../screens/Buildings.jsx';
+import { Checklist } from '../screens/Checklist.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Floors } from '../screens/Floors.jsx';
 import { Login } from '../screens/Login.jsx';
 import { Projects } from '../screens/Projects.jsx';
+import { RoundPicker } from '../screens/RoundPicker.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { Unit } from '../screens/Unit.jsx';
 import { on } from './bus.js';
+import { refs } from './refs.js';
 import { go, useRoute } from './router.js';
 
 const SCREENS = {
@@ -24,7 +27,22 @@ const SCREENS = {
   defect: DefectDetail,
   annotate: Annotate,
   sync: SyncPanel,
+  checklist: Checklist,
 };
+
+// The project (and building) the screen is about, so the round picker can show on every screen; screens
+// without one (projects, sync) keep the last.
+let lastPlace = { projectId: null, buildingId: null };
+function placeOf(route) {
+  const [a, b] = route.params ?? [];
+  if (route.name === 'buildings') return { projectId: Number(a), buildingId: null };
+  if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
+  if (['unit', 'new', 'checklist'].includes(route.name)) {
+    const u = refs.unitById.get(Number(a));
+    if (u) return { projectId: u.project_id, buildingId: u.building_id };
+  }
+  return lastPlace;
+}
 
 export function App({ app }) {
   const route = useRoute();
@@ -34,6 +52,8 @@ export function App({ app }) {
   useEffect(() => on('session', (s) => setSession(s)), []);
   useEffect(() => on('notice', (n) => setNotice(n)), []);
   useEffect(() => on('lang', (l) => setLangState(l)), []);
+  const [, setDataTick] = useState(0);
+  useEffect(() => on('data', () => setDataTick((n) => n + 1)), []);
 
   if (!session) {
     return (
@@ -43,6 +63,7 @@ export function App({ app }) {
     );
   }
   const Screen = SCREENS[route.name] ?? Projects;
+  lastPlace = placeOf(route);
   const toggleLang = () => {
     const next = getLang() === 'zh' ? 'en' : 'zh';
     setLang(next);
@@ -64,6 +85,11 @@ export function App({ app }) {
           {t('language')}
         </button>
       </header>
+      {lastPlace.projectId && (
+        <div class="roundbar">
+          <RoundPicker projectId={lastPlace.projectId} buildingId={lastPlace.buildingId} />
+        </div>
+      )}
       {notice && (
         <div class={`notice notice-${notice.kind}`} role="status" data-notice={notice.kind}>
           <span>{t(notice.key)}</span>

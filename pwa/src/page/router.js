@@ -8,6 +8,7 @@ const ROUTES = [
   ['floors', /^\/p\/(\d+)\/b\/(\d+)$/],
   ['unit', /^\/u\/(\d+)$/],
   ['new', /^\/u\/(\d+)\/new$/],
+  ['checklist', /^\/u\/(\d+)\/checklist$/],
   ['defect', /^\/d\/([0-9a-f-]{36})$/],
   ['edit', /^\/d\/([0-9a-f-]{36})\/edit$/],
   ['annotate', /^\/d\/([0-9a-f-]{36})\/photo\/([0-9a-f]{64})$/],

@@ -81,6 +81,11 @@ export function Unit({ params }) {
         </div>
       </div>
       <footer class="actionbar">
+        {(refs.byProject.get(unit.project_id)?.checklist?.length ?? 0) > 0 && (
+          <button class="secondary big" data-action="checklist" onClick={() => go(`/u/${unitId}/checklist`)}>
+            {t('checklist')}
+          </button>
+        )}
         <button class="primary big" data-action="new-defect" onClick={() => go(`/u/${unitId}/new`)}>
           ＋ {t('new_defect')}
         </button>

@@ -60,7 +60,7 @@ export async function record(entries, photos = []) {
       name: e.name,
       args: e.args,
       local: { now: new Date().toISOString(), ...(e.local ?? {}) },
-      defect_id: e.args.id,
+      defect_id: e.args.id ?? null, // null: not about a defect (a checklist answer)
       state: 'pending',
       message: null,
     };
@@ -75,6 +75,8 @@ export async function record(entries, photos = []) {
         created_at: m.local.now,
         _pending: true,
       });
+    } else if (e.name === 'checklist.result') {
+      await rememberAnswer(meta, m);
     } else {
       touched.add(e.args.id);
     }
@@ -82,6 +84,21 @@ export async function record(entries, photos = []) {
   for (const id of touched) await rebase(tx, id);
   await tx.done;
   return queued;
+}
+
+/** A checklist answer shows at once: kept by round as "unit:room:item" (store/rounds.js reads it). */
+async function rememberAnswer(meta, m) {
+  const a = m.args;
+  const key = `answers:${a.inspection_id}`;
+  const answers = (await meta.get(key)) ?? {};
+  answers[`${a.unit_id}:${a.room_id ?? 0}:${a.item_id}`] = {
+    unit_id: a.unit_id,
+    result: a.result ?? '',
+    measured: a.measured ?? null,
+    defect_id: a.defect_id ?? null,
+    hlc: m.hlc,
+  };
+  await meta.put(answers, key);
 }
 
 /** The next batch to push: pending mutations in seq order (rejected ones never block the rest). */
@@ -111,7 +128,7 @@ export async function settle(sent, response) {
     const m = bySeq.get(r.seq);
     if (!m) continue;
     if (r.defect && r.defect.id) await setBase(tx, r.defect);
-    else if (r.status !== 'conflict' && r.status !== 'rejected' && m.name !== 'defect.comment') {
+    else if (m.defect_id && r.status !== 'conflict' && r.status !== 'rejected' && m.name !== 'defect.comment') {
       // Accepted without a copy of the result: the server's state is ours with this mutation applied.
       const rec = await tx.objectStore('defects').get(m.defect_id);
       const base = applyMutation(rec?._base ?? null, m, m.local);
@@ -126,7 +143,7 @@ export async function settle(sent, response) {
     } else {
       await tx.objectStore('outbox').put({ ...m, state: 'rejected', message: r.message || r.status });
     }
-    touched.add(m.defect_id);
+    if (m.defect_id) touched.add(m.defect_id);
   }
   for (const id of touched) await rebase(tx, id);
   await tx.done;
@@ -151,7 +168,7 @@ export async function discard(seq) {
   if (m) {
     await tx.objectStore('outbox').delete(seq);
     if (m.name === 'defect.comment') await tx.objectStore('comments').delete(m.args.comment_id);
-    await rebase(tx, m.defect_id);
+    if (m.defect_id) await rebase(tx, m.defect_id);
   }
   await tx.done;
 }

@@ -8,6 +8,7 @@ import { applyPullPage } from '../store/defects.js';
 import { nextBatch, settle } from '../store/outbox.js';
 import { ApiError, getJson, sendJson } from './api.js';
 import { fetchMissingThumbs, pushAnnotations, uploadQueuedPhotos } from './photo-upload.js';
+import { refreshRounds } from './rounds.js';
 
 export const PUSH_BATCH = 100;
 
@@ -90,6 +91,7 @@ export async function syncOnce(report = () => {}) {
     const r = await pull(pid, (n) => report({ phase: 'pull', done: received + n }));
     received += r.received;
     shas.push(...r.photoShas);
+    await refreshRounds(pid); // rounds, the checklist and every device's answers (sync/rounds.js)
   }
   if (shas.length) {
     report({ phase: 'thumbs', done: 0, total: shas.length });
