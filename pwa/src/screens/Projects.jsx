@@ -5,6 +5,7 @@ import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getJson } from '../sync/api.js';
 import { downloadProject } from '../sync/download.js';
+import { refreshRounds } from '../sync/rounds.js';
 import { putReference } from '../store/reference.js';
 
 export function Projects({ app }) {
@@ -25,6 +26,7 @@ export function Projects({ app }) {
     setError('');
     try {
       await downloadProject(pid, (p) => setProgress((all) => ({ ...all, [pid]: p })));
+      await refreshRounds(pid); // rounds, the checklist and its answers, for offline checklist walks
       await app.reloadRefs();
       setProgress((all) => ({ ...all, [pid]: null }));
     } catch (e) {
