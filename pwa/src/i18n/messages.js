@@ -146,6 +146,11 @@ export const MESSAGES = {
     add_photos_to_existing: '把照片加到这条',
     open_existing: '查看这条',
     not_duplicate: '不是重复，继续新建',
+    duplicates_title: '疑似重复缺陷',
+    no_duplicates: '没有疑似重复的缺陷',
+    merge_keep_first: '合并（保留先记录的）',
+    not_duplicate_pair: '不是重复',
+    loading: '加载中…',
   },
   en: {
     app_name: 'Yanshou',
@@ -293,6 +298,11 @@ export const MESSAGES = {
     add_photos_to_existing: 'Add the photos to this one',
     open_existing: 'Open this one',
     not_duplicate: 'Not a duplicate, create a new one',
+    duplicates_title: 'Suspected duplicates',
+    no_duplicates: 'No suspected duplicates',
+    merge_keep_first: 'Merge (keep the first)',
+    not_duplicate_pair: 'Not a duplicate',
+    loading: 'Loading…',
   },
 };
 

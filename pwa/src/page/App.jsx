@@ -6,6 +6,7 @@ import { Buildings } from '../screens/Buildings.jsx';
 import { Checklist } from '../screens/Checklist.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
+import { Duplicates } from '../screens/Duplicates.jsx';
 import { Floors } from '../screens/Floors.jsx';
 import { Login } from '../screens/Login.jsx';
 import { Projects } from '../screens/Projects.jsx';
@@ -28,6 +29,7 @@ const SCREENS = {
   annotate: Annotate,
   sync: SyncPanel,
   checklist: Checklist,
+  duplicates: Duplicates,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens
@@ -35,7 +37,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (route.name === 'buildings') return { projectId: Number(a), buildingId: null };
+  if (route.name === 'buildings' || route.name === 'duplicates') return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));

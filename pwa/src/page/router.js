@@ -6,6 +6,7 @@ const ROUTES = [
   ['projects', /^\/?$/],
   ['buildings', /^\/p\/(\d+)$/],
   ['floors', /^\/p\/(\d+)\/b\/(\d+)$/],
+  ['duplicates', /^\/p\/(\d+)\/duplicates$/],
   ['unit', /^\/u\/(\d+)$/],
   ['new', /^\/u\/(\d+)\/new$/],
   ['checklist', /^\/u\/(\d+)\/checklist$/],

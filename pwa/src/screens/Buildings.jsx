@@ -2,7 +2,7 @@ import { nameOf, t } from '../i18n/index.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 
-export function Buildings({ params }) {
+export function Buildings({ app, params }) {
   const pid = Number(params[0]);
   const p = refs.byProject.get(pid);
   const project = refs.projects.find((x) => x.id === pid);
@@ -25,6 +25,11 @@ export function Buildings({ params }) {
           </li>
         ))}
       </ul>
+      {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
+        <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
+          {t('duplicates_title')}
+        </button>
+      )}
     </section>
   );
 }
