@@ -12,11 +12,26 @@ from .defect import (
     InspectionCheckin,
     UnitInspection,
 )
+from .delivery import DeliveryGateSettings, DeliveryPermit
+from .followup import (
+    ContractorRoute,
+    DeadlinePolicy,
+    Escalation,
+    EscalationStep,
+    FollowupChange,
+    FollowupSettings,
+    InboxMessage,
+    NotifySettings,
+    OutboxMessage,
+    TypeDeadline,
+    Webhook,
+)
 from .library import DefectArea, DefectType
-from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
+from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .rounds import ChecklistItem, ChecklistResult, DefectDuplicate, InspectionParticipant, RiskItem
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
+from .walkthrough import Walkthrough
 
 __all__ = [
     "ChecklistItem",
@@ -36,6 +51,8 @@ __all__ = [
     "DefectHistory",
     "DefectPhoto",
     "DefectType",
+    "DeliveryGateSettings",
+    "DeliveryPermit",
     "Device",
     "HomeownerUnit",
     "Inspection",
@@ -45,6 +62,7 @@ __all__ = [
     "Membership",
     "Photo",
     "PhotoAnnotation",
+    "PhotoJob",
     "PhotoUpload",
     "PhotoUploadChunk",
     "PhotoUploader",
@@ -58,6 +76,18 @@ __all__ = [
     "Unit",
     "UnitInspection",
     "User",
+    "Walkthrough",
     "new_uuid",
+    "ContractorRoute",
+    "DeadlinePolicy",
+    "Escalation",
+    "EscalationStep",
+    "FollowupChange",
+    "FollowupSettings",
+    "InboxMessage",
+    "NotifySettings",
+    "OutboxMessage",
+    "TypeDeadline",
+    "Webhook",
     "utcnow",
 ]

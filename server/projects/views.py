@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from domain import policy
 from domain.errors import DomainError
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
+from domain.stats import gate as delivery_gate
 from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required
@@ -273,6 +274,8 @@ class Inspections(MethodView):
             abort(409, message="检查批次编号冲突 / That inspection id is taken")
         if body["id"] is None:
             body.pop("id")
+        if body["kind"] == "delivery":
+            delivery_gate.require_permits(dbs(), project_id, body["building_id"])  # 交付许可令 first
         insp = Inspection(project_id=project_id, created_by_id=user.id, **body)
         db.session.add(insp)
         db.session.commit()

@@ -36,6 +36,10 @@ export const ERRORS = {
     zh: '服务器出错了，记录已保留在本机，稍后会自动重试。',
     en: 'The server had a problem. Your records are kept on this device and will be retried.',
   },
+  fix_needs_after_photo: {
+    zh: '维修完成前需要至少一张整改后照片。请拍一张整改后的照片，再点「已修复」。',
+    en: 'A fix needs at least one after-photo. Take a photo of the repaired spot, then mark it fixed again.',
+  },
   mutation_unknown: {
     zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
     en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',
@@ -95,6 +99,50 @@ export const ERRORS = {
   merge_not_open: {
     zh: '重复的缺陷已在处理或已关闭，或保留的缺陷已作废，不能合并。请刷新后再看。',
     en: 'The duplicate is already being fixed or closed, or the one to keep is void. Refresh and check again.',
+  },
+  stats_unknown_filter: {
+    zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
+    en: 'The statistics do not know this filter. Clear the filters and choose again.',
+  },
+  stats_bad_filter: {
+    zh: '筛选条件的值有误（如日期或编号）。请检查后再试。',
+    en: 'A filter value is not valid (a date or a number). Check it and try again.',
+  },
+  stats_forbidden: {
+    zh: '只有项目经理或管理员可以查看统计和报表。如需查看，请联系项目经理。',
+    en: 'Only project managers and admins see statistics and reports. Ask the project manager.',
+  },
+  delivery_not_ready: {
+    zh: '该楼栋未满足交付条件，不能签发交付许可令。请先整改列出的问题。',
+    en: 'This building does not meet the delivery criteria, so no permit can be issued. Close the listed defects first.',
+  },
+  delivery_permit_required: {
+    zh: '该楼栋还没有交付许可令，不能开始交付。请先整改阻碍项并签发许可令。',
+    en: 'This building has no delivery permit yet, so delivery cannot start. Close the blockers and issue the permit first.',
+  },
+  delivery_override_forbidden: {
+    zh: '只有系统管理员可以在条件未满足时特批交付。请联系管理员。',
+    en: 'Only an admin may issue a permit while criteria fail. Ask an admin.',
+  },
+  delivery_criteria_invalid: {
+    zh: '交付条件设置有误（未知条件或目标值超出范围）。请检查后再保存。',
+    en: 'The delivery criteria are not valid (an unknown criterion or a target out of range). Check and save again.',
+  },
+  delivery_permit_request_invalid: {
+    zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
+    en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
+  },
+  export_invalid: {
+    zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
+    en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
+  },
+  walkthrough_not_found: {
+    zh: '找不到该签字记录，或您无权查看。请确认房号后再试。',
+    en: 'This signed record was not found or is not yours to see. Check the unit and try again.',
+  },
+  pdf_too_large: {
+    zh: '文件过大，不是本系统出具的验房记录。请上传系统发出的 PDF。',
+    en: 'The file is too large to be a record this system issued. Upload the PDF the system gave you.',
   },
 };
 

@@ -8,12 +8,17 @@ import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Duplicates } from '../screens/Duplicates.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
+import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
+import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { Unit } from '../screens/Unit.jsx';
+import { lazyScreen } from '../stats/Lazy.jsx';
+import { Walkthrough } from '../screens/Walkthrough.jsx';
 import { on } from './bus.js';
 import { refs } from './refs.js';
 import { go, useRoute } from './router.js';
@@ -30,6 +35,13 @@ const SCREENS = {
   sync: SyncPanel,
   checklist: Checklist,
   duplicates: Duplicates,
+  inbox: Inbox,
+  dashboard: lazyScreen('Dashboard'),
+  project_defects: lazyScreen('ProjectDefects'),
+  delivery: lazyScreen('DeliveryOverview'),
+  delivery_building: lazyScreen('DeliveryBuilding'),
+  walkthrough: Walkthrough,
+  mine: OwnerHome,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens
@@ -60,12 +72,14 @@ export function App({ app }) {
   if (!session) {
     return (
       <div class="app">
-        <Login app={app} />
+        {route.name === 'join' ? <Join app={app} query={route.query} /> : <Login app={app} />}
       </div>
     );
   }
-  const Screen = SCREENS[route.name] ?? Projects;
   lastPlace = placeOf(route);
+  // A homeowner's home is their own unit (我的房屋), not the project list.
+  const owner = session.user?.role === 'homeowner' && route.name === 'projects';
+  const Screen = owner ? OwnerHome : (SCREENS[route.name] ?? Projects);
   const toggleLang = () => {
     const next = getLang() === 'zh' ? 'en' : 'zh';
     setLang(next);
@@ -83,6 +97,7 @@ export function App({ app }) {
           {t('app_name')}
         </button>
         <SyncBar app={app} />
+        <InboxBadge />
         <button class="lang-btn" onClick={toggleLang}>
           {t('language')}
         </button>

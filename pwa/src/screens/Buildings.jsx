@@ -13,6 +13,16 @@ export function Buildings({ app, params }) {
       <h2>
         {project?.name} · {t('buildings')}
       </h2>
+      {['admin', 'manager'].includes(app?.session?.user?.role) && (
+        <p class="manager-links">
+          <button class="link" data-go="dashboard" onClick={() => go(`/p/${pid}/dashboard`)}>
+            {t('dashboard')}
+          </button>{' '}
+          <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
+            {t('delivery_gate')}
+          </button>
+        </p>
+      )}
       <ul class="tiles">
         {p.buildings.map((b) => (
           <li key={b.id}>

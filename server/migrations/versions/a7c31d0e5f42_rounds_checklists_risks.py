@@ -2,7 +2,7 @@
 their results, the project's risk check, and links between duplicate defects.
 
 Revision ID: a7c31d0e5f42
-Revises: 7c3d9a2e5f10
+Revises: 9e4b2c6d8a13
 Create Date: 2026-12-01 00:45:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import domain.models.base
 
 revision = "a7c31d0e5f42"
-down_revision = "7c3d9a2e5f10"
+down_revision = "9e4b2c6d8a13"
 branch_labels = None
 depends_on = None
 
