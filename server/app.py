@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
     from .projects import views as project_views
+    from .rounds import views as rounds_views
     from .stats import delivery as delivery_views
     from .stats import reports as report_views
     from .stats import views as stats_views
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        rounds_views.blp,
         followup_views.blp,
         notification_views.blp,
         walkthrough_views.blp,

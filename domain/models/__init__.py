@@ -29,10 +29,16 @@ from .followup import (
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
+from .rounds import ChecklistItem, ChecklistResult, DefectDuplicate, InspectionParticipant, RiskItem
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
 from .walkthrough import Walkthrough
 
 __all__ = [
+    "ChecklistItem",
+    "ChecklistResult",
+    "DefectDuplicate",
+    "InspectionParticipant",
+    "RiskItem",
     "ApiToken",
     "AppliedMutation",
     "Base",

@@ -80,6 +80,26 @@ export const ERRORS = {
     zh: '该冲突已由他人处理。请刷新查看结果。',
     en: 'Someone has already settled this conflict. Refresh to see the outcome.',
   },
+  round_status_move: {
+    zh: '检查批次不能这样改状态（计划中 → 进行中 → 已结束）。请按顺序操作。',
+    en: 'A round cannot change status that way (planned → open → closed). Follow that order.',
+  },
+  round_closed: {
+    zh: '该检查批次未开始或已结束，不能再记录。请选择进行中的批次。',
+    en: 'This round is not open and takes no records. Pick an open round.',
+  },
+  merge_same_defect: {
+    zh: '不能把缺陷与它自己合并。请选择另一条缺陷。',
+    en: 'A defect cannot be merged into itself. Pick the other defect.',
+  },
+  merge_other_unit: {
+    zh: '只能合并同一房号的缺陷。请确认两条缺陷在同一户。',
+    en: 'Only defects of the same unit can be merged. Check both are in one home.',
+  },
+  merge_not_open: {
+    zh: '重复的缺陷已在处理或已关闭，或保留的缺陷已作废，不能合并。请刷新后再看。',
+    en: 'The duplicate is already being fixed or closed, or the one to keep is void. Refresh and check again.',
+  },
   stats_unknown_filter: {
     zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
     en: 'The statistics do not know this filter. Clear the filters and choose again.',

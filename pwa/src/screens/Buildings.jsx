@@ -35,6 +35,11 @@ export function Buildings({ app, params }) {
           </li>
         ))}
       </ul>
+      {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
+        <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
+          {t('duplicates_title')}
+        </button>
+      )}
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { nextBatch, settle } from '../store/outbox.js';
 import { ApiError, getJson, sendJson } from './api.js';
 import { queueReadyAnnotations } from '../store/annotations.js';
 import { fetchMissingThumbs, uploadQueuedPhotos } from './photo-upload.js';
+import { refreshRounds } from './rounds.js';
 
 export const PUSH_BATCH = 100;
 
@@ -102,6 +103,7 @@ export async function syncOnce(report = () => {}) {
     const r = await pull(pid, (n) => report({ phase: 'pull', done: received + n }));
     received += r.received;
     shas.push(...r.photoShas);
+    await refreshRounds(pid); // rounds, the checklist and every device's answers (sync/rounds.js)
   }
   if (shas.length) {
     report({ phase: 'thumbs', done: 0, total: shas.length });

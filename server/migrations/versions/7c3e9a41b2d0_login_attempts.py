@@ -2,7 +2,7 @@
 failure, so concurrent guesses cannot exceed the limit.
 
 Revision ID: 7c3e9a41b2d0
-Revises: 9e4b2c6d8a13
+Revises: 7c3d2f1a9b60
 Create Date: 2026-12-01 00:50:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import domain.models.base
 
 revision = "7c3e9a41b2d0"
-down_revision = "9e4b2c6d8a13"
+down_revision = "7c3d2f1a9b60"
 branch_labels = None
 depends_on = None
 
