@@ -13,6 +13,7 @@ import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
+import { TaskBoard } from '../screens/TaskBoard.jsx';
 import { Unit } from '../screens/Unit.jsx';
 import { lazyScreen } from '../stats/Lazy.jsx';
 import { Walkthrough } from '../screens/Walkthrough.jsx';
@@ -36,6 +37,7 @@ const SCREENS = {
   delivery_building: lazyScreen('DeliveryBuilding'),
   walkthrough: Walkthrough,
   mine: OwnerHome,
+  tasks: TaskBoard,
 };
 
 export function App({ app }) {
