@@ -16,6 +16,7 @@ import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
+import { TaskBoard } from '../screens/TaskBoard.jsx';
 import { Unit } from '../screens/Unit.jsx';
 import { lazyScreen } from '../stats/Lazy.jsx';
 import { Walkthrough } from '../screens/Walkthrough.jsx';
@@ -42,6 +43,7 @@ const SCREENS = {
   delivery_building: lazyScreen('DeliveryBuilding'),
   walkthrough: Walkthrough,
   mine: OwnerHome,
+  tasks: TaskBoard,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens

@@ -22,6 +22,7 @@ const ROUTES = [
   ['walkthrough', /^\/u\/(\d+)\/walkthrough$/],
   ['join', /^\/join$/],
   ['mine', /^\/mine$/],
+  ['tasks', /^\/p\/(\d+)\/tasks$/],
 ];
 
 export function parseRoute(hash) {
