@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     api.init_app(app)
 
-    from . import errors, health, inputguard, requestlog, web
+    from . import errorcodes, errors, health, inputguard, requestlog, security, uow, web
     from .accounts import views as accounts_views
     from .cli import register_cli
     from .defects import views as defect_views
@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
     from .projects import views as project_views
+    from .rounds import views as rounds_views
     from .stats import delivery as delivery_views
     from .stats import reports as report_views
     from .stats import views as stats_views
@@ -63,10 +64,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     requestlog.init_app(app)
-    inputguard.init_app(app)
+    inputguard.init_app(app)  # before any route: it bounds the <int:…> converter
+    security.init_app(app)
     init_media(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
+    app.register_blueprint(errorcodes.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(walkthrough_views.pages)
     for blp in (
@@ -77,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        rounds_views.blp,
         followup_views.blp,
         notification_views.blp,
         walkthrough_views.blp,
@@ -85,6 +89,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         report_views.blp,
     ):
         api.register_blueprint(blp)
+    errorcodes.document(api.spec)
+    uow.init_app(app)  # after every view is registered: each request is one unit of work
     register_cli(app)
     from .sync_api.heap import tune as tune_gc
 

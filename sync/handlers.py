@@ -7,6 +7,7 @@ from typing import Any
 
 from . import merge
 from .annotations import annotate
+from .rounds_mutations import HANDLERS as ROUNDS_HANDLERS
 from .walkthroughs import sign as sign_walkthrough
 
 HANDLERS: dict[str, Callable[[merge.Context, Any], merge.Applied]] = {
@@ -18,4 +19,5 @@ HANDLERS: dict[str, Callable[[merge.Context, Any], merge.Applied]] = {
     "defect.comment": merge.comment,
     "photo.annotate": annotate,
     "walkthrough.sign": sign_walkthrough,
+    **ROUNDS_HANDLERS,  # checklist answers and merges of duplicates
 }

@@ -154,4 +154,3 @@ def _item(i: Item) -> dict[str, object]:
 
 def _signature(s: Signature) -> dict[str, object]:
     return {"strokes": [[[round(x, 4), round(y, 4)] for x, y in stroke] for stroke in s.strokes], "png": s.png}
-

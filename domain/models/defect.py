@@ -23,6 +23,14 @@ class Inspection(Base):
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # On the delivery calendar (domain.rounds.calendar): planned → open → closed. Rounds from before the
+    # calendar existed were opened when created.
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    # Its units: the building (building_id), narrowed to some floors, or an explicit list of unit ids.
+    floors: Mapped[list[int] | None] = mapped_column(JSON)
+    unit_ids: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 class UnitInspection(Base):

@@ -27,7 +27,7 @@ class SizeQuerySchema(Schema):
 
 
 class SignedQuerySchema(SizeQuerySchema):
-    expires = fields.Integer(required=True)
+    expires = fields.Integer(required=True, validate=validate.Range(min=0, max=2**53))  # unix time
     sig = fields.String(required=True, validate=validate.Length(equal=64))
 
 

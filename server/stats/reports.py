@@ -23,6 +23,7 @@ from domain.stats import numbers, rows
 from domain.stats.filters import LOCAL, defect_conditions, parse
 
 from ..accounts.auth import current_user, login_required
+from ..defects.filters import DEFECT_FILTERS
 from ..defects.schemas import DefectQuerySchema
 from ..http import dbs
 from ..photos import media
@@ -109,17 +110,13 @@ def export_defects() -> Any:
     user = current_user()
     if user.role == "homeowner":
         raise DomainError(STATS_FORBIDDEN, "业主不能导出列表 / Homeowners do not export lists")
-    args = {k: (request.args.getlist(k) if k == "status" else request.args.get(k)) for k in request.args}
+    lists = {k for k, f in ExportQuerySchema().fields.items() if isinstance(f, fields.List)}
+    args = {k: (request.args.getlist(k) if k in lists else request.args.get(k)) for k in request.args}
     try:
         query = ExportQuerySchema().load(args)
     except ValidationError as exc:
         raise DomainError(BAD_EXPORT, "导出条件有误 / Invalid export filters", errors={"query": exc.messages}) from None
-    conds: list[ColumnElement[bool]] = [policy.defect_filter(user)]
-    for key in ("project_id", "unit_id", "contractor_id"):
-        if key in query:
-            conds.append(getattr(Defect, key) == query[key])
-    if query.get("status"):
-        conds.append(Defect.status.in_(query["status"]))
+    conds: list[ColumnElement[bool]] = [policy.defect_filter(user), *DEFECT_FILTERS.conditions(query)]
     source = rows.stream(dbs(), conds)
     name = f"缺陷清单-{_stamp()}"
     if query["format"] == "csv":

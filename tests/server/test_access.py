@@ -299,7 +299,16 @@ def test_crew_cannot_filter_to_another_contractor(client, world):
     assert r.get_json() == []
 
 
-PUBLIC = {"/healthz", "/readyz", "/api/openapi.json", "/api/docs", "/api/auth/login", "/api/auth/join", "/static"}
+PUBLIC = {
+    "/healthz",
+    "/readyz",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/errors",
+    "/api/auth/login",
+    "/api/auth/join",
+    "/static",
+}
 
 
 def test_every_other_route_needs_a_login(app, client):

@@ -35,6 +35,12 @@ const photoRows = (defectId, photos) =>
 
 /** A new defect on a unit: photos are compressed already ({sha256, bytes, …}). Returns its id. */
 export async function createDefect({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [] }) {
+  const { id, entry, rows } = await defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos });
+  await commit([entry], rows);
+  return id;
+}
+
+async function defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [], inspectionId }) {
   const unit = refs.unitById.get(unitId);
   const type = refs.typeById.get(typeId);
   const id = crypto.randomUUID();
@@ -42,12 +48,45 @@ export async function createDefect({ unitId, typeId, severity, description, room
   if (description) args.description = description;
   if (roomId != null) args.room_id = roomId;
   if (pinX != null) Object.assign(args, { pin_x: round4(pinX), pin_y: round4(pinY) });
-  const insp = currentInspection(unit?.project_id);
+  const insp = inspectionId ? { id: inspectionId } : currentInspection(unit?.project_id, unit?.building_id);
   if (insp) args.inspection_id = insp.id;
   if (photos.length) args.photos = photos.map((p) => ({ sha256: p.sha256, kind: 'before' }));
   const local = { project_id: unit?.project_id ?? null, user_id: await userId() };
-  await commit([{ name: 'defect.create', args, local }], photoRows(id, photos));
-  return id;
+  return { id, entry: { name: 'defect.create', args, local }, rows: photoRows(id, photos) };
+}
+
+/**
+ * Answer one checklist item in a room of a unit in a round: pass / fail / na, or a measured value judged
+ * by the tolerance. A failure creates its defect (type, room, the measurement as description) in the same
+ * save, once; returns the defect's id when one was created.
+ */
+export async function answerItem({ round, unit, roomId, item, result, measured = null, previous = null, description }) {
+  const args = { inspection_id: round.id, unit_id: unit.id, item_id: item.id, room_id: roomId, result };
+  if (measured != null) args.measured = measured;
+  const entries = [];
+  let created = null;
+  let defectId = previous?.defect_id ?? null;
+  if (result === 'fail' && !defectId && item.type_id) {
+    const made = await defectEntry({
+      unitId: unit.id,
+      typeId: item.type_id,
+      description,
+      roomId: roomId || null,
+      inspectionId: round.id,
+    });
+    entries.push(made.entry);
+    created = made.id;
+    defectId = made.id;
+  }
+  if (defectId) args.defect_id = defectId;
+  entries.push({ name: 'checklist.result', args });
+  await commit(entries);
+  return created;
+}
+
+/** Void `dup` as a duplicate of `into` (its photos and comments move over on the server). */
+export async function mergeDefect(dup, into) {
+  await commit([{ name: 'defect.merge', args: { id: dup.id, into: into.id } }]);
 }
 
 const round4 = (v) => Math.round(v * 10000) / 10000;

@@ -13,7 +13,7 @@ import { ensureDevice, loadSession, logout, persistStorage, refreshMe } from '..
 import { setSyncTrigger } from './actions.js';
 import { App } from './App.jsx';
 import { emit, on } from './bus.js';
-import { loadRefs } from './refs.js';
+import { loadRefs, reloadRounds } from './refs.js';
 import { go } from './router.js';
 import { activateWaiting, checkForUpdate, registerServiceWorker, updateWaiting } from './sw-update.js';
 import './styles.css';
@@ -54,7 +54,7 @@ app.startSync = () => {
     onChange: (state) => {
       emit('sync', state);
       if (!state.running) {
-        emit('data');
+        reloadRounds().then(() => emit('data'));
         app.refreshCounts();
       }
     },

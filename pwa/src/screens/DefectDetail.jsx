@@ -12,7 +12,7 @@ import { Conflicts } from './Conflicts.jsx';
 import { SyncMark } from './DefectList.jsx';
 import { Photo } from './Photo.jsx';
 import { PhotoInput } from './PhotoInput.jsx';
-import { RefusalActions } from './RefusalActions.jsx';
+import { RefusalActions, refusalText } from './RefusalActions.jsx';
 
 function StatusAction({ defect, action, onDone }) {
   const [open, setOpen] = useState(false);
@@ -148,9 +148,9 @@ export function DefectDetail({ app, params }) {
       {rejected.map((m) => (
         <div class="notice notice-error" key={m.seq} data-rejected={m.seq}>
           <span>
-            {t(`m_${m.name.split('.')[1]}`)} · {t('rejected')}: <span class="reason">{m.message}</span>
+            {t(`m_${m.name.split('.')[1]}`)} · {t('rejected')}: <span class="reason">{refusalText(m)}</span>
           </span>
-          <RefusalActions seq={m.seq} />
+          <RefusalActions seq={m.seq} code={m.code} />
         </div>
       ))}
       <Conflicts conflicts={conflicts} />

@@ -16,7 +16,8 @@ export function Login({ app }) {
     try {
       await app.onLogin(await login(username.trim(), password));
     } catch (err) {
-      setError(err instanceof OfflineError ? t('login_offline') : err.message);
+      // A server that answered (too many attempts, a fault) is worded by its code; no answer means offline.
+      setError(err instanceof OfflineError && !err.code ? t('login_offline') : err.message);
     } finally {
       setBusy(false);
     }

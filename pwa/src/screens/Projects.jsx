@@ -5,6 +5,7 @@ import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getJson } from '../sync/api.js';
 import { downloadProject, storageOf } from '../sync/download.js';
+import { refreshRounds } from '../sync/rounds.js';
 import { putReference } from '../store/reference.js';
 
 export function Projects({ app }) {
@@ -38,6 +39,7 @@ export function Projects({ app }) {
         (p) => setProgress((all) => ({ ...all, [pid]: p })),
         () => app.reloadRefs(),
       );
+      await refreshRounds(pid); // rounds, the checklist and its answers, for offline checklist walks
       await app.reloadRefs();
       await loadStorage([pid]);
       setProgress((all) => ({ ...all, [pid]: null }));

@@ -9,7 +9,7 @@ import { getDefect } from '../store/defects.js';
 import { allMutations } from '../store/outbox.js';
 import { queuedPhotos } from '../store/photos.js';
 import { useSyncState } from './SyncBar.jsx';
-import { RefusalActions } from './RefusalActions.jsx';
+import { RefusalActions, refusalText } from './RefusalActions.jsx';
 
 export function SyncPanel({ app }) {
   const { sync } = useSyncState(app);
@@ -51,9 +51,9 @@ export function SyncPanel({ app }) {
               {m.state === 'rejected' ? (
                 <>
                   <span class="error reason">
-                    {t('rejected')}: {m.message}
+                    {t('rejected')}: {refusalText(m)}
                   </span>
-                  <RefusalActions seq={m.seq} />
+                  <RefusalActions seq={m.seq} code={m.code} />
                 </>
               ) : (
                 <span class="muted">{t('unsynced')}</span>

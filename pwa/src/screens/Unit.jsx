@@ -83,6 +83,11 @@ export function Unit({ app, params }) {
         </div>
       </div>
       <footer class="actionbar">
+        {(refs.byProject.get(unit.project_id)?.checklist?.length ?? 0) > 0 && (
+          <button class="secondary big" data-action="checklist" onClick={() => go(`/u/${unitId}/checklist`)}>
+            {t('checklist')}
+          </button>
+        )}
         {STAFF.includes(app?.session?.user?.role) && (
           <button class="secondary big" data-action="walkthrough" onClick={() => go(`/u/${unitId}/walkthrough`)}>
             {t('walkthrough')}

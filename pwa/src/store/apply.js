@@ -91,6 +91,11 @@ export function applyMutation(defect, m, ctx = {}) {
       if (!defect) return null;
       return { ...defect, photos: defect.photos.filter((p) => p.sha256 !== a.sha256) };
     }
+    case 'defect.merge': {
+      // The duplicate is voided; the server moves its photos and comments to the survivor.
+      if (!defect) return null;
+      return TRANSITIONS.void.from.includes(defect.status) ? { ...defect, status: 'void' } : defect;
+    }
     default:
       return defect ?? null;
   }

@@ -66,6 +66,7 @@ export async function record(entries, photos = []) {
     };
     await tx.objectStore('outbox').put(m);
     queued.push(m);
+    if (e.name === 'checklist.result') await rememberAnswer(meta, m);
     if (m.defect_id === null) continue;
     if (e.name === 'defect.comment') {
       await tx.objectStore('comments').put({
@@ -83,6 +84,21 @@ export async function record(entries, photos = []) {
   for (const id of touched) await rebase(tx, id);
   await tx.done;
   return queued;
+}
+
+/** A checklist answer shows at once: kept by round as "unit:room:item" (store/rounds.js reads it). */
+async function rememberAnswer(meta, m) {
+  const a = m.args;
+  const key = `answers:${a.inspection_id}`;
+  const answers = (await meta.get(key)) ?? {};
+  answers[`${a.unit_id}:${a.room_id ?? 0}:${a.item_id}`] = {
+    unit_id: a.unit_id,
+    result: a.result ?? '',
+    measured: a.measured ?? null,
+    defect_id: a.defect_id ?? null,
+    hlc: m.hlc,
+  };
+  await meta.put(answers, key);
 }
 
 /** The next batch to push: pending mutations in seq order (rejected ones never block the rest). */
@@ -162,7 +178,7 @@ export async function retry(seq) {
   if (m) {
     const { seq: newSeq, hlc } = await nextStamp(tx.objectStore('meta'), await tx.objectStore('meta').get('device_id'));
     await tx.objectStore('outbox').delete(seq);
-    await tx.objectStore('outbox').put({ ...m, seq: newSeq, hlc, state: 'pending', message: null });
+    await tx.objectStore('outbox').put({ ...m, seq: newSeq, hlc, state: 'pending', code: null, message: null });
   }
   await tx.done;
 }

@@ -9,6 +9,7 @@ import { nextBatch, settle } from '../store/outbox.js';
 import { ApiError, getJson, sendJson } from './api.js';
 import { queueReadyAnnotations } from '../store/annotations.js';
 import { fetchMissingThumbs, uploadQueuedPhotos } from './photo-upload.js';
+import { refreshRounds } from './rounds.js';
 
 export const PUSH_BATCH = 100;
 
@@ -38,7 +39,7 @@ export async function push(progress = () => {}) {
           await settle([m], await pushOne(deviceId, [m]));
         } catch (e1) {
           if (!(e1 instanceof ApiError) || e1.status === 409 || e1.status === 403 || e1.status === 401) throw e1;
-          await settle([m], { results: [{ seq: m.seq, status: 'rejected', message: e1.message }] });
+          await settle([m], { results: [{ seq: m.seq, status: 'rejected', code: e1.code, message: e1.detail ?? e1.message }] });
         }
       }
     }
@@ -102,6 +103,7 @@ export async function syncOnce(report = () => {}) {
     const r = await pull(pid, (n) => report({ phase: 'pull', done: received + n }));
     received += r.received;
     shas.push(...r.photoShas);
+    await refreshRounds(pid); // rounds, the checklist and every device's answers (sync/rounds.js)
   }
   if (shas.length) {
     report({ phase: 'thumbs', done: 0, total: shas.length });
