@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sync_bench import PROBLEMS, WORDS, Server, drop_pg, free_port, pct, pg_database  # noqa: E402
+from sync_bench import PROBLEMS, WORDS, Server, cpu_seconds, drop_pg, free_port, pct, pg_database  # noqa: E402
 
 CYCLE = 30.0  # seconds between a device's rounds
 TARGET_MS = 250.0
@@ -408,6 +408,20 @@ class Pools:
             cmd = [sys.executable, "-m", "flask", "--app", "server.app", "photos", "work", "--nice", "10"]
             self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log))
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each part of the server (gunicorn workers by pool, image workers)."""
+
+        def workers(server: Server) -> list[int]:
+            path = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+            return [int(c) for c in path.read_text().split()]
+
+        out = {"sync pool": cpu_seconds(workers(self.sync))}
+        if self.photos is not self.sync:
+            out["photo pool"] = cpu_seconds(workers(self.photos))
+        if self.procs:
+            out["image workers"] = cpu_seconds([p.pid for p in self.procs])
+        return out
+
     def stop(self) -> None:
         for p in self.procs:
             p.terminate()
@@ -526,12 +540,13 @@ def main() -> None:
     world = setup(url, max(inspectors, args.max_devices - 30), 20, 10)
     pools = Pools(url, args.layout, image_workers)
     try:
-        c0 = cpu_busy()
+        c0, own0 = cpu_busy(), pools.cpu()
         t0 = time.time()
         stats = run_load(world, pools.sync.base, pools.photos.base, pool, inspectors, args.seconds)
         c1 = cpu_busy()
         main_figs = summary(f"{args.devices} devices", stats, time.time() - t0, (c1[0] - c0[0]) / (c1[1] - c0[1]))
         checked = audit(url, os.environ["MEDIA_ROOT"], stats)
+        drained = {k: v - own0[k] for k, v in pools.cpu().items()}  # with the derivatives made meanwhile
         held: int | None = args.devices if main_figs["push_p99"] <= TARGET_MS else None
         if args.step_seconds > 0:
             step = 50
@@ -571,6 +586,11 @@ def main() -> None:
         f" {checked['photos_acked']} photos acknowledged; missing {lost}, duplicated"
         f" {checked['mutations_duplicated']}, derivatives missing {checked['derivatives_missing']}"
     )
+    photos = max(1, checked["photos_acked"])
+    parts = ", ".join(f"{k} {v:.1f} s" for k, v in drained.items())
+    print(f"{'server CPU':24s}: {parts} (main run, derivatives drained)")
+    per_photo = sum(drained.values()) / photos * 1000
+    print(f"{'server CPU per photo':24s}: {per_photo:.0f} ms (all the server's CPU, pushes and pulls included)")
     print(f"{'devices held':24s}: {held if held is not None else '< 50'} at push p99 ≤ 250 ms")
 
 
