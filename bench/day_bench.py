@@ -5,10 +5,11 @@
     python bench/day_bench.py --quick              # a short run (smoke test)
 
 The server runs as in production on this machine: gunicorn over PostgreSQL with local photo storage.
-``--layout split`` (default) runs a pool for sync (``/api/sync``) and a pool for photo uploads
-(``/api/photos``) — what a reverse proxy does by path, see docs/photos.md — and one image worker
-(``flask photos work``) at a lower CPU priority. ``--layout single`` runs one pool of 4 workers serving
-everything and no image worker (photos are processed inside the upload request, the layout issue 18 measured).
+``--layout split`` (default) runs a pool for sync (``/api/sync``, 4 workers) and a pool for photo uploads
+(``/api/photos``, 1 worker × 4 threads) — what a reverse proxy does by path, see docs/photos.md — and one image worker
+(``flask photos work``; ``--worker-nice`` lowers its CPU priority). ``--layout single`` runs one pool of
+4 workers serving everything and no image worker (photos processed inside the upload request, as issue 18
+measured).
 
 The load, time-compressed: the busiest minutes of the day rather than the whole day, at the real rate.
 - 170 inspector devices: every ~30 s (jittered) upload 1–3 distinct ~400 KB 2048 px photos, push a
@@ -388,7 +389,7 @@ class SlowStartServer(Server):
 
 
 class Pools:
-    def __init__(self, url: str, layout: str, image_workers: int):
+    def __init__(self, url: str, layout: str, image_workers: int, nice: int = 0):
         self.procs: list[subprocess.Popen[bytes]] = []
         self.servers: list[Server] = []
         self.instance = tempfile.mkdtemp(prefix="day-bench-")
@@ -399,13 +400,13 @@ class Pools:
             self.servers.append(self.sync)
             self.photos = self.sync
         else:
-            self.sync = SlowStartServer(url, 3, 1)
-            self.photos = SlowStartServer(url, 2, 4)
+            self.sync = SlowStartServer(url, 4, 1)  # as many as the single layout has for everything
+            self.photos = SlowStartServer(url, 1, 4)  # an upload is a hash and a copy now
             self.servers += [self.sync, self.photos]
         env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
         self.log = open(Path(self.instance) / "image-worker.log", "wb")  # noqa: SIM115
         for _ in range(image_workers):
-            cmd = [sys.executable, "-m", "flask", "--app", "server.app", "photos", "work", "--nice", "10"]
+            cmd = [sys.executable, "-m", "flask", "--app", "server.app", "photos", "work", "--nice", str(nice)]
             self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log))
 
     def cpu(self) -> dict[str, float]:
@@ -526,6 +527,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0, help="length of the main run")
     ap.add_argument("--step-seconds", type=float, default=60.0, help="length of each capacity step")
     ap.add_argument("--max-devices", type=int, default=400)
+    ap.add_argument("--worker-nice", type=int, default=0, help="CPU priority of the image workers (os.nice)")
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.quick:
@@ -538,7 +540,7 @@ def main() -> None:
     name = f"yanshou_day_{os.getpid()}"
     url = pg_database(name)
     world = setup(url, max(inspectors, args.max_devices - 30), 20, 10)
-    pools = Pools(url, args.layout, image_workers)
+    pools = Pools(url, args.layout, image_workers, args.worker_nice)
     try:
         c0, own0 = cpu_busy(), pools.cpu()
         t0 = time.time()
