@@ -180,7 +180,7 @@ class Server:
         self.log = open(Path(self.instance) / "gunicorn.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.time() + 30
+        deadline = time.time() + 180  # a loaded machine can take minutes to import the app
         while time.time() < deadline:
             try:
                 if requests.get(self.base + "/healthz", timeout=5).status_code == 200:

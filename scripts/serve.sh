@@ -5,6 +5,9 @@ source "$(dirname "$0")/bootstrap.sh"
 export INSTANCE_PATH="${INSTANCE_PATH:-$ROOT/instance}"
 flask --app server.app db upgrade
 flask --app server.app demo load
+# Development only: the follow-up pass (deadlines, escalation, delivery) every FOLLOWUP_EVERY seconds, so the
+# demo's overdue defects climb the ladder. In production run `flask followup run` from cron (README).
+( while sleep "${FOLLOWUP_EVERY:-60}"; do flask --app server.app followup run >/dev/null 2>&1 || true; done ) &
 PORT="${PORT:-5000}"
 echo "== serving on http://127.0.0.1:$PORT/  (API docs: http://127.0.0.1:$PORT/api/docs)"
 # One image worker in the background makes thumbnails and display copies of uploaded photos (in production

@@ -118,6 +118,9 @@ def register_cli(app: Flask) -> None:
 
     for group in (demo, library, users, media_group, photos_group):
         app.cli.add_command(group)
+    from .followup.commands import register as register_followup
+
+    register_followup(app)
 
 
 def _demo_plan_images(app: Flask, project_id: int) -> int:

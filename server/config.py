@@ -74,7 +74,13 @@ def from_env(instance_path: str) -> dict[str, Any]:
             "MEDIA_UPLOAD_TTL_HOURS", 24
         ),  # unfinished uploads expire  # a CJK font file for plans and annotations
         "TOKEN_TTL_DAYS": _int("TOKEN_TTL_DAYS", 14),  # a week offline plus margin
+        # Login and invitation attempts per LOGIN_WINDOW_SECONDS: one account from one address, one address
+        # over all accounts (slows a password spray), one account from anywhere (a distributed attack).
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: the peer is the client).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        "LOGIN_MAX_PER_ADDRESS": _int("LOGIN_MAX_PER_ADDRESS", 30),
+        "LOGIN_MAX_PER_ACCOUNT": _int("LOGIN_MAX_PER_ACCOUNT", 100),
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 64) * 1024 * 1024,
         "IMPORT_MAX_ROWS": _int("IMPORT_MAX_ROWS", 20000),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from flask_smorest import abort as _abort
 from sqlalchemy.orm import Session
 
+from .errors import http_error
 from .extensions import db
 
 
-def abort(status: int, *, message: str, **kwargs: Any) -> NoReturn:
-    """Stop the request with a JSON error whose message a person can act on ("中文 / English")."""
-    _abort(status, message=message, **kwargs)
-    raise AssertionError("unreachable")  # flask_smorest.abort always raises
+def abort(status: int, *, message: str, code: str | None = None, **kwargs: Any) -> NoReturn:
+    """Stop the request with a problem+json error: ``code`` (the status's generic code unless given) and a
+    message a person can act on ("中文 / English"). Prefer raising a ``DomainError`` with a specific code."""
+    raise http_error(status, message, code=code, **kwargs)
 
 
 def dbs() -> Session:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from domain.models import Defect, SyncChange, SyncCounter, utcnow
 
+from . import dialects
 from .bulk import insert_rows
 
 FEED = "feed"
@@ -151,8 +152,9 @@ def allocate(session: Session, n: int) -> int:
 
 
 def lock_for_write(session: Session) -> None:
-    """On SQLite, take the write lock before reading, so a push never upgrades a stale read snapshot."""
-    if session.get_bind().dialect.name == "sqlite":
+    """Where the dialect asks for it (SQLite), take the write lock before reading, so that a push never
+    upgrades a stale read snapshot."""
+    if dialects.of(session).lock_before_read:
         allocate(session, 0)
 
 

@@ -7,8 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from domain.models import Defect, DefectComment
+from domain.models import Defect
 
 DEFECT_FIELDS = (
     "id",
@@ -29,6 +31,10 @@ DEFECT_FIELDS = (
     "satisfaction",
     "created_at",
     "updated_at",
+    "response_due_at",
+    "fix_due_at",
+    "accepted_at",
+    "escalation_level",
 )
 DEFECT_COLUMNS = [getattr(Defect, f) for f in DEFECT_FIELDS]
 
@@ -48,7 +54,8 @@ def defect_data(defect: Defect) -> dict[str, Any]:
     return data
 
 
-def comment_data(c: DefectComment) -> dict[str, Any]:
+def comment_data(c: Any) -> dict[str, Any]:
+    """A comment from a DefectComment or a row of its columns."""
     return {
         "id": str(c.id),
         "defect_id": str(c.defect_id),
@@ -75,3 +82,15 @@ def conflict_data(c: Any) -> dict[str, Any]:
         "resolution": c.resolution,
         "note": c.note,
     }
+
+
+def python_entries(session: Session, *where: Any, limit: int | None = None) -> list[tuple[uuid.UUID, Any]]:
+    """The pull's defect entries for the defects matching ``where``, by id, at most ``limit``, built in
+    Python from the columns of ``DEFECT_FIELDS`` and the stored ``photo_list``, on any engine."""
+    stmt = select(*DEFECT_COLUMNS, Defect.photo_list).where(*where).order_by(Defect.id).limit(limit)
+    out = []
+    for row in session.connection().execute(stmt).all():
+        data = dict(zip(DEFECT_FIELDS, row, strict=False))
+        data["photos"] = orjson.Fragment(row.photo_list)
+        out.append((row.id, {"kind": "defect", "id": str(row.id), "op": "upsert", "data": data}))
+    return out

@@ -1,7 +1,7 @@
 """The domain model in plain SQLAlchemy (no Flask), so ``sync/`` and scripts can use it directly."""
 
 from . import photo_list, scope_version  # noqa: F401  (register the hooks that keep photo lists and scope versions in step)
-from .account import ApiToken, HomeownerUnit, Invitation, LoginFailure, Membership, User
+from .account import ApiToken, HomeownerUnit, Invitation, LoginAttempt, Membership, User
 from .base import Base, UTCDateTime, new_uuid, utcnow
 from .defect import (
     Defect,
@@ -13,12 +13,32 @@ from .defect import (
     UnitInspection,
 )
 from .delivery import DeliveryGateSettings, DeliveryPermit
+from .followup import (
+    ContractorRoute,
+    DeadlinePolicy,
+    Escalation,
+    EscalationStep,
+    FollowupChange,
+    FollowupSettings,
+    InboxMessage,
+    NotifySettings,
+    OutboxMessage,
+    TypeDeadline,
+    Webhook,
+)
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
+from .rounds import ChecklistItem, ChecklistResult, DefectDuplicate, InspectionParticipant, RiskItem
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
+from .walkthrough import Walkthrough
 
 __all__ = [
+    "ChecklistItem",
+    "ChecklistResult",
+    "DefectDuplicate",
+    "InspectionParticipant",
+    "RiskItem",
     "ApiToken",
     "AppliedMutation",
     "Base",
@@ -38,7 +58,7 @@ __all__ = [
     "Inspection",
     "InspectionCheckin",
     "Invitation",
-    "LoginFailure",
+    "LoginAttempt",
     "Membership",
     "Photo",
     "PhotoAnnotation",
@@ -56,6 +76,18 @@ __all__ = [
     "Unit",
     "UnitInspection",
     "User",
+    "Walkthrough",
     "new_uuid",
+    "ContractorRoute",
+    "DeadlinePolicy",
+    "Escalation",
+    "EscalationStep",
+    "FollowupChange",
+    "FollowupSettings",
+    "InboxMessage",
+    "NotifySettings",
+    "OutboxMessage",
+    "TypeDeadline",
+    "Webhook",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -84,12 +84,13 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(Base):
-    """Failed logins, kept in the database so throttling holds across gunicorn workers."""
+class LoginAttempt(Base):
+    """Login and invitation attempts counted per key (account at an address, an address, an account) in a
+    fixed window. One row per key, incremented by a single upsert, so concurrent guesses cannot slip past
+    the limit and throttling holds across gunicorn workers."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_attempts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)

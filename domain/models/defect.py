@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, new_uuid, utcnow
@@ -23,6 +23,14 @@ class Inspection(Base):
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # On the delivery calendar (domain.rounds.calendar): planned → open → closed. Rounds from before the
+    # calendar existed were opened when created.
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    # Its units: the building (building_id), narrowed to some floors, or an explicit list of unit ids.
+    floors: Mapped[list[int] | None] = mapped_column(JSON)
+    unit_ids: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 class UnitInspection(Base):
@@ -60,9 +68,16 @@ class Defect(Base):
     """One defect. Its id is made by the device that recorded it, so it can exist offline first."""
 
     __tablename__ = "defects"
+    # A pull reads a project's (or a contractor's) defects in id order, a page at a time: these are its
+    # index range scans, whatever the size of the project (docs/sync-protocol.md, "What a pull costs").
+    # They also serve every lookup by project or contractor alone.
+    __table_args__ = (
+        Index("ix_defects_project_id_id", "project_id", "id"),
+        Index("ix_defects_contractor_id_id", "contractor_id", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     pin_x: Mapped[float | None] = mapped_column(Float)  # 0..1 across the plan image
@@ -72,7 +87,7 @@ class Defect(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"), index=True)
-    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"))
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # enums.STATUSES
     due_date: Mapped[date | None] = mapped_column(Date)
     repeat_count: Mapped[int] = mapped_column(Integer, default=0)  # failed re-checks (重复维修)

@@ -93,6 +93,8 @@ class PhotoAnnotation(Base):
     shapes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The HLC stamp of the write that made this version (sync's photo.annotate: the last writer wins).
+    clock: Mapped[str] = mapped_column(String(84), default="", server_default="")
 
 
 class PhotoJob(Base):

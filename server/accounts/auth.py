@@ -8,9 +8,11 @@ from typing import Any, TypeVar, cast
 
 from flask import g, request
 
+from domain.errors import FORBIDDEN, UNAUTHORIZED, DomainError
 from domain.models import User
 
-from ..http import abort, dbs
+from ..errors import http_error
+from ..http import dbs
 from . import service
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,7 +28,7 @@ def bearer_token() -> str | None:
 def current_user() -> User:
     user = g.get("user")
     if user is None:
-        abort(401, message="请先登录 / Please log in")
+        raise DomainError(UNAUTHORIZED, "请先登录 / Please log in")
     return cast(User, user)
 
 
@@ -39,13 +41,13 @@ def login_required(*roles: str) -> Callable[[F], F]:
             token = bearer_token()
             user = service.user_for_token(dbs(), token) if token else None
             if user is None:
-                abort(
+                raise http_error(
                     401,
-                    message="登录已失效，请重新登录 / Not logged in or the session has ended",
+                    "登录已失效，请重新登录 / Not logged in or the session has ended",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
             if roles and user.role not in roles:
-                abort(403, message="当前角色无权执行此操作 / Your role may not do this")
+                raise DomainError(FORBIDDEN, "当前角色无权执行此操作 / Your role may not do this")
             g.user = user
             return view(*args, **kwargs)
 

@@ -4,6 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from domain.models.enums import ROLES
 
+from ..fields import Int
+
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
@@ -24,19 +26,27 @@ class UserSchema(Schema):
     )
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    contractor_id = fields.Integer(allow_none=True, load_default=None)
+    contractor_id = Int(allow_none=True, load_default=None)
     phone = fields.String(load_default="", validate=validate.Length(max=40))
     active = fields.Boolean(load_default=True)
-    project_ids = fields.List(fields.Integer(), load_default=list)
+    project_ids = fields.List(Int(), load_default=list, validate=validate.Length(max=1000))
     password = fields.String(load_only=True, required=True, validate=validate.Length(min=8, max=200))
 
 
 class UserUpdateSchema(Schema):
     display_name = fields.String(validate=validate.Length(min=1, max=80))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    contractor_id = Int(allow_none=True)
     phone = fields.String(validate=validate.Length(max=40))
     active = fields.Boolean()
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
-    project_ids = fields.List(fields.Integer())
+    project_ids = fields.List(Int(), validate=validate.Length(max=1000))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, validate=validate.Length(min=8, max=200))
+    device = fields.String(load_default="", validate=validate.Length(max=120))
 
 
 class MeSchema(Schema):

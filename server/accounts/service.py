@@ -9,10 +9,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from domain.models import ApiToken, HomeownerUnit, Invitation, LoginFailure, User, utcnow
+from domain.errors import DomainError, define
+from domain.models import ApiToken, HomeownerUnit, Invitation, User, utcnow
+
+from . import throttle
 
 _hasher = PasswordHasher()
 # A fixed hash checked when the user doesn't exist, so timing doesn't reveal valid usernames.
@@ -21,12 +24,21 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-class AuthError(Exception):
-    def __init__(self, message: str, status: int = 401, retry_after: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.retry_after = retry_after
+LOGIN_FAILED = define("login_failed", 401, "Wrong username or password")
+INVITATION_INVALID = define("invitation_invalid", 404, "Unknown invitation code")
+INVITATION_USED = define("invitation_used", 409, "The invitation code has already been used")
+INVITATION_EXPIRED = define("invitation_expired", 410, "The invitation code has expired")
+INVITATION_NOT_HOMEOWNER = define("invitation_not_homeowner", 403, "Only homeowner accounts redeem invitations")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Attempts allowed per window: an account at one address, one address, one account from anywhere."""
+
+    per_pair: int
+    per_address: int
+    per_account: int
+    window: int
 
 
 def hash_password(password: str) -> str:
@@ -57,6 +69,9 @@ def issue_token(session: Session, user: User, ttl: timedelta, device: str = "") 
     return Issued(token, expires_at)
 
 
+ACCOUNT_INACTIVE = define("account_inactive", 403, "This account is deactivated")
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
@@ -72,52 +87,53 @@ def revoke_token(session: Session, token: str) -> bool:
     return True
 
 
-def throttle_delay(session: Session, username: str, max_failures: int, window: int) -> int:
-    """Seconds the caller must wait before trying this username again (0 = go ahead).
+def revoke_all(session: Session, user_id: int) -> int:
+    """End every session of a user (password, role or activity changed); the count revoked."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
-    Past ``max_failures`` in the window each further failure doubles the wait, capped at the window.
-    """
-    since = utcnow() - timedelta(seconds=window)
-    failures = session.execute(
-        select(func.count(), func.max(LoginFailure.at)).where(
-            LoginFailure.username == username, LoginFailure.at >= since
-        )
-    ).one()
-    count, last = failures
-    if count < max_failures or last is None:
-        return 0
-    wait = min(window, 2 ** (count - max_failures + 1) * 15)
-    remaining = int((last + timedelta(seconds=wait) - utcnow()).total_seconds()) + 1
-    return max(0, remaining)
+
+def _login_rules(username: str, remote_addr: str, limits: Limits) -> list[throttle.Rule]:
+    return throttle.login_rules(
+        username,
+        remote_addr,
+        per_pair=limits.per_pair,
+        per_address=limits.per_address,
+        per_account=limits.per_account,
+    )
+
+
+def authenticate(session: Session, username: str, password: str, *, remote_addr: str, limits: Limits) -> User:
+    """The user with this password; every attempt is counted first, so guessing is throttled."""
+    username = username.strip().lower()
+    rules = _login_rules(username, remote_addr, limits)
+    throttle.check(session, rules, window=limits.window)
+    user = session.scalar(select(User).where(func.lower(User.username) == username))
+    password_ok = check_password(user.password_hash if user else None, password)  # hash even if no user
+    if user is None or not password_ok:
+        raise DomainError(LOGIN_FAILED, "用户名或密码错误 / Wrong username or password")
+    if not user.active:
+        raise DomainError(ACCOUNT_INACTIVE, "账号已停用，请联系管理员 / This account is deactivated")
+    throttle.give_back(session, rules)
+    return user
 
 
 def login(
-    session: Session,
-    username: str,
-    password: str,
-    *,
-    ttl: timedelta,
-    device: str,
-    remote_addr: str,
-    max_failures: int,
-    window: int,
+    session: Session, username: str, password: str, *, ttl: timedelta, device: str, remote_addr: str, limits: Limits
 ) -> tuple[User, Issued]:
-    username = username.strip().lower()
-    delay = throttle_delay(session, username, max_failures, window)
-    if delay:
-        raise AuthError(
-            f"登录失败次数过多，请 {delay} 秒后再试 / Too many failed logins, retry in {delay} s",
-            status=429,
-            retry_after=delay,
-        )
-    user = session.scalar(select(User).where(func.lower(User.username) == username))
-    password_ok = check_password(user.password_hash if user else None, password)  # hash even if no user
-    if user is None or not password_ok or not user.active:
-        session.add(LoginFailure(username=username, remote_addr=remote_addr[:64]))
-        session.commit()
-        raise AuthError("用户名或密码错误 / Wrong username or password")
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    user = authenticate(session, username, password, remote_addr=remote_addr, limits=limits)
     return user, issue_token(session, user, ttl, device)
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password ends every session of the user."""
+    user.password_hash = hash_password(password)
+    revoke_all(session, user.id)
 
 
 def new_invitation_code(session: Session) -> str:
@@ -143,13 +159,15 @@ def redeem_invitation(session: Session, code: str, user: User) -> Invitation:
     """Bind a homeowner to the invitation's unit. A code is used once; the row lock stops a double use."""
     inv = session.scalar(select(Invitation).where(Invitation.code == normalise_code(code)).with_for_update())
     if inv is None:
-        raise AuthError("邀请码无效 / Unknown invitation code", status=404)
+        raise DomainError(INVITATION_INVALID, "邀请码无效 / Unknown invitation code")
     if inv.used_at is not None:
-        raise AuthError("邀请码已被使用 / This invitation code has already been used", status=409)
+        raise DomainError(INVITATION_USED, "邀请码已被使用 / This invitation code has already been used")
     if inv.expires_at is not None and inv.expires_at <= utcnow():
-        raise AuthError("邀请码已过期 / This invitation code has expired", status=410)
+        raise DomainError(INVITATION_EXPIRED, "邀请码已过期 / This invitation code has expired")
     if user.role != "homeowner":
-        raise AuthError("只有业主账号可以使用邀请码 / Only homeowner accounts redeem invitations", status=403)
+        raise DomainError(
+            INVITATION_NOT_HOMEOWNER, "只有业主账号可以使用邀请码 / Only homeowner accounts redeem invitations"
+        )
     inv.used_at = utcnow()
     inv.used_by_id = user.id
     exists = session.scalar(

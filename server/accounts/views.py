@@ -9,15 +9,16 @@ import qrcode
 import qrcode.image.svg
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from domain import policy
+from domain.errors import INVALID, NOT_FOUND, DomainError, define
 from domain.models import Contractor, HomeownerUnit, Invitation, Membership, Project, Unit, User
 
+from ..blueprint import Blueprint
 from ..extensions import db
-from ..http import abort, dbs
-from . import service
+from ..http import dbs
+from . import service, throttle
 from .auth import bearer_token, current_user, login_required
 from .schemas import (
     InvitationCreateSchema,
@@ -25,6 +26,7 @@ from .schemas import (
     JoinSchema,
     LoginSchema,
     MeSchema,
+    PasswordChangeSchema,
     TokenSchema,
     UserSchema,
     UserUpdateSchema,
@@ -32,6 +34,11 @@ from .schemas import (
 
 blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts, login and invitations")
 PUBLIC: dict[str, Any] = {"security": []}
+
+USERNAME_TAKEN = define("username_taken", 409, "That username is taken")
+CREW_NEEDS_CONTRACTOR = define("crew_needs_contractor", 422, "A crew user needs an existing contractor")
+CONTRACTOR_ONLY_CREW = define("contractor_only_crew", 422, "Only crew users belong to a contractor")
+PROJECT_UNKNOWN = define("project_unknown", 422, "Unknown project ids")
 
 
 def _ttl() -> timedelta:
@@ -58,9 +65,18 @@ def me_payload(user: User) -> dict[str, Any]:
     return {**_identity(user), "project_ids": sorted(policy.visible_project_ids(dbs(), user)), "units": units}
 
 
-def _raise(exc: service.AuthError) -> None:
-    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-    abort(exc.status, message=exc.message, **({"headers": headers} if headers else {}))
+def _limits() -> service.Limits:
+    cfg = current_app.config
+    return service.Limits(
+        per_pair=cfg["LOGIN_MAX_FAILURES"],
+        per_address=cfg["LOGIN_MAX_PER_ADDRESS"],
+        per_account=cfg["LOGIN_MAX_PER_ACCOUNT"],
+        window=cfg["LOGIN_WINDOW_SECONDS"],
+    )
+
+
+def _address() -> str:
+    return request.remote_addr or ""
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -69,22 +85,28 @@ def _raise(exc: service.AuthError) -> None:
 @blp.doc(**PUBLIC)
 def login(body: dict[str, Any]) -> dict[str, Any]:
     """Log in with username and password; the token lasts TOKEN_TTL_DAYS (a week offline)."""
-    cfg = current_app.config
-    try:
-        user, issued = service.login(
-            dbs(),
-            body["username"],
-            body["password"],
-            ttl=_ttl(),
-            device=body["device"],
-            remote_addr=request.remote_addr or "",
-            max_failures=cfg["LOGIN_MAX_FAILURES"],
-            window=cfg["LOGIN_WINDOW_SECONDS"],
-        )
-    except service.AuthError as exc:
-        _raise(exc)
-        raise
-    db.session.commit()
+    user, issued = service.login(
+        dbs(),
+        body["username"],
+        body["password"],
+        ttl=_ttl(),
+        device=body["device"],
+        remote_addr=_address(),
+        limits=_limits(),
+    )
+    return {"token": issued.token, "expires_at": issued.expires_at, "user": me_payload(user)}
+
+
+@blp.route("/auth/password", methods=["POST"])
+@login_required()
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, TokenSchema)
+def change_password(body: dict[str, Any]) -> dict[str, Any]:
+    """Change your own password: every session of yours ends, this device gets a new token."""
+    user = current_user()
+    service.authenticate(dbs(), user.username, body["current_password"], remote_addr=_address(), limits=_limits())
+    service.set_password(dbs(), user, body["new_password"])
+    issued = service.issue_token(dbs(), user, _ttl(), body["device"])
     return {"token": issued.token, "expires_at": issued.expires_at, "user": me_payload(user)}
 
 
@@ -94,7 +116,6 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
 def logout() -> None:
     """Revoke the token this request carries."""
     service.revoke_token(dbs(), bearer_token() or "")
-    db.session.commit()
 
 
 @blp.route("/auth/me")
@@ -110,19 +131,20 @@ def me() -> dict[str, Any]:
 @blp.doc(**PUBLIC)
 def join(body: dict[str, Any]) -> dict[str, Any]:
     """Redeem a unit's invitation code: a new homeowner account, or one more unit for a logged-in owner."""
+    cfg = current_app.config
+    rules = throttle.join_rules(_address(), per_address=cfg["LOGIN_MAX_PER_ADDRESS"])
+    throttle.check(dbs(), rules, window=cfg["LOGIN_WINDOW_SECONDS"])
     token = bearer_token()
     user = service.user_for_token(dbs(), token) if token else None
     if user is None:
         missing = [k for k in ("username", "password", "display_name") if not body.get(k)]
         if missing:
-            abort(
-                422,
-                message="新用户需要填写用户名、密码和姓名 / New accounts need username, password and name",
+            raise DomainError(
+                INVALID,
+                "新用户需要填写用户名、密码和姓名 / New accounts need username, password and name",
                 errors={"json": {k: ["Missing data for required field."] for k in missing}},
             )
-        taken = db.session.scalar(select(User.id).where(User.username == body["username"].lower()))
-        if taken is not None:
-            abort(409, message="用户名已被占用 / That username is taken")
+        _username_free(body["username"])
         user = User(
             username=body["username"].lower(),
             display_name=body["display_name"],
@@ -132,13 +154,9 @@ def join(body: dict[str, Any]) -> dict[str, Any]:
         )
         db.session.add(user)
         db.session.flush()
-    try:
-        service.redeem_invitation(dbs(), body["code"], user)
-    except service.AuthError as exc:
-        db.session.rollback()
-        _raise(exc)
+    service.redeem_invitation(dbs(), body["code"], user)
+    throttle.give_back(dbs(), rules)
     issued = service.issue_token(dbs(), user, _ttl(), body["device"])
-    db.session.commit()
     return {"token": issued.token, "expires_at": issued.expires_at, "user": me_payload(user)}
 
 
@@ -169,9 +187,8 @@ def create_invitation(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
     user = current_user()
     unit = db.session.get(Unit, unit_id)
     if unit is None or not policy.can_manage_project(dbs(), user, unit.project_id):
-        abort(404, message="房号不存在 / No such unit")
+        raise DomainError(NOT_FOUND, "房号不存在 / No such unit")
     inv = service.create_invitation(dbs(), unit.id, body["valid_days"])
-    db.session.commit()
     return _invitation_payload(inv)
 
 
@@ -182,7 +199,7 @@ def list_invitations(unit_id: int) -> list[dict[str, Any]]:
     user = current_user()
     unit = db.session.get(Unit, unit_id)
     if unit is None or not policy.can_manage_project(dbs(), user, unit.project_id):
-        abort(404, message="房号不存在 / No such unit")
+        raise DomainError(NOT_FOUND, "房号不存在 / No such unit")
     rows = db.session.scalars(select(Invitation).where(Invitation.unit_id == unit_id).order_by(Invitation.id))
     return [_invitation_payload(inv) for inv in rows]
 
@@ -196,7 +213,7 @@ def _set_memberships(user: User, project_ids: list[int]) -> None:
     known = set(db.session.scalars(select(Project.id).where(Project.id.in_(project_ids))))
     unknown = sorted(set(project_ids) - known)
     if unknown:
-        abort(422, message=f"项目不存在 / Unknown project ids: {unknown}")
+        raise DomainError(PROJECT_UNKNOWN, f"项目不存在 / Unknown project ids: {unknown}", project_ids=unknown)
     current = {m.project_id: m for m in user.memberships}
     for pid, m in current.items():
         if pid not in known:
@@ -218,13 +235,8 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Create a staff, crew or homeowner user (admin)."""
-        if db.session.scalar(select(User.id).where(User.username == body["username"].lower())) is not None:
-            abort(409, message="用户名已被占用 / That username is taken")
-        if body["role"] == "crew":
-            if body["contractor_id"] is None or db.session.get(Contractor, body["contractor_id"]) is None:
-                abort(422, message="维修人员必须属于一个承建商 / A crew user needs an existing contractor_id")
-        elif body["contractor_id"] is not None:
-            abort(422, message="只有维修人员属于承建商 / Only crew users belong to a contractor")
+        _username_free(body["username"])
+        _check_contractor(body["role"], body["contractor_id"])
         user = User(
             username=body["username"].lower(),
             display_name=body["display_name"],
@@ -237,7 +249,6 @@ class Users(MethodView):
         db.session.add(user)
         db.session.flush()
         _set_memberships(user, body["project_ids"])
-        db.session.commit()
         return _user_payload(user)
 
 
@@ -246,16 +257,44 @@ class Users(MethodView):
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 def update_user(body: dict[str, Any], user_id: int) -> dict[str, Any]:
-    """Change a user's name, phone, password, projects or deactivate them (admin)."""
+    """Change a user's name, phone, password, role, projects or deactivate them (admin).
+
+    A new password, a new role or contractor, and deactivation end every session of the user; logging in
+    again is the only way back (reactivating does not revive old tokens)."""
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, message="用户不存在 / No such user")
+        raise DomainError(NOT_FOUND, "用户不存在 / No such user")
+    ends_sessions = False
+    if "role" in body or "contractor_id" in body:
+        role = body.get("role", user.role)
+        contractor_id = body.get("contractor_id", user.contractor_id if role == "crew" else None)
+        _check_contractor(role, contractor_id)
+        ends_sessions = (role, contractor_id) != (user.role, user.contractor_id)
+        user.role, user.contractor_id = role, contractor_id
+    if body.get("active") is False and user.active:
+        ends_sessions = True
     for key in ("display_name", "phone", "active"):
         if key in body:
             setattr(user, key, body[key])
     if "password" in body:
-        user.password_hash = service.hash_password(body["password"])
+        service.set_password(dbs(), user, body["password"])
+    elif ends_sessions:
+        service.revoke_all(dbs(), user.id)
     if "project_ids" in body:
         _set_memberships(user, body["project_ids"])
-    db.session.commit()
     return _user_payload(user)
+
+
+def _username_free(username: str) -> None:
+    if db.session.scalar(select(User.id).where(User.username == username.lower())) is not None:
+        raise DomainError(USERNAME_TAKEN, "用户名已被占用 / That username is taken")
+
+
+def _check_contractor(role: str, contractor_id: int | None) -> None:
+    if role == "crew":
+        if contractor_id is None or db.session.get(Contractor, contractor_id) is None:
+            raise DomainError(
+                CREW_NEEDS_CONTRACTOR, "维修人员必须属于一个承建商 / A crew user needs an existing contractor_id"
+            )
+    elif contractor_id is not None:
+        raise DomainError(CONTRACTOR_ONLY_CREW, "只有维修人员属于承建商 / Only crew users belong to a contractor")

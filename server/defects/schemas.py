@@ -4,6 +4,10 @@ from marshmallow import Schema, fields, validate
 
 from domain.models.enums import PHOTO_KINDS, SEVERITIES, STATUSES
 
+from ..fields import Int
+from ..query import QuerySchema
+from .filters import DEFECT_FILTERS
+
 
 class PhotoRefSchema(Schema):
     sha256 = fields.String()
@@ -55,10 +59,13 @@ class DefectDetailSchema(DefectSchema):
     comments = fields.List(fields.Nested(CommentSchema))
 
 
-class DefectQuerySchema(Schema):
-    project_id = fields.Integer()
-    unit_id = fields.Integer()
-    contractor_id = fields.Integer()
-    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+class PageSchema(QuerySchema):
+    page = Int(load_default=1, validate=validate.Range(min=1))
+    per_page = Int(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class DefectQuerySchema(PageSchema):
+    """The defect list's query: paging plus every filter in filters.py (the export reads the same one)."""
+
+
+DEFECT_FILTERS.install(DefectQuerySchema)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from domain import policy
+from domain.errors import NOT_FOUND, DomainError
 from domain.models import Defect, DefectComment, DefectHistory
 
 from ..accounts.auth import current_user, login_required
+from ..blueprint import Blueprint
 from ..extensions import db
-from ..http import abort, dbs
+from ..http import dbs
+from .filters import DEFECT_FILTERS
 from .schemas import DefectDetailSchema, DefectQuerySchema, DefectSchema
 
 blp = Blueprint("defects", __name__, url_prefix="/api", description="Defects")
@@ -31,13 +33,13 @@ def defect_payload(d: Defect) -> dict[str, Any]:
 @blp.arguments(DefectQuerySchema, location="query")
 @blp.response(200, DefectSchema(many=True))
 def list_defects(query: dict[str, Any]) -> Any:
-    """Defects the caller may see, newest first; the total is in X-Total-Count."""
-    stmt = select(Defect).where(policy.defect_filter(current_user()))
-    for key in ("project_id", "unit_id", "contractor_id"):
-        if key in query:
-            stmt = stmt.where(getattr(Defect, key) == query[key])
-    if query.get("status"):
-        stmt = stmt.where(Defect.status.in_(query["status"]))
+    """Defects the caller may see, newest first; the total is in X-Total-Count.
+
+    Filters (all optional, combined with AND; repeat a list parameter for OR within it): project_id,
+    unit_id, building_id, contractor_id, inspection_id, type_id, category, severity, status, q (text in
+    the description), overdue, due_before, escalation_level. Any other parameter is refused with the
+    list of supported ones."""
+    stmt = DEFECT_FILTERS.apply(select(Defect).where(policy.defect_filter(current_user())), query)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = (
         stmt.options(selectinload(Defect.photos))
@@ -55,7 +57,7 @@ def list_defects(query: dict[str, Any]) -> Any:
 def get_defect(defect_id: uuid.UUID) -> Any:
     """One defect with its photos, comments and full history."""
     if not policy.can_see_defect(dbs(), current_user(), defect_id):
-        abort(404, message="缺陷不存在 / No such defect")
+        raise DomainError(NOT_FOUND, "缺陷不存在 / No such defect")
     defect = db.session.get(Defect, defect_id)
     assert defect is not None
     data = defect_payload(defect)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.followup import deadlines, defaults
 from domain.models import (
     Building,
     Contractor,
@@ -297,12 +298,25 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
     session.add_all(defects)
     session.add_all(history)
     session.flush()
+    _follow_up(session, project.id, defects, rng)
     # Into the sync change feed, so devices pull the demo defects like any others.
     changes = ChangeSet()
     for d in defects:
         changes.defect(d)
     changes.publish(session)
     return DemoSummary(project.id, len(units), len(defects), _logins(session))
+
+
+def _follow_up(session: Session, project_id: int, defects: list[Defect], rng: random.Random) -> None:
+    """The project's default time limits and ladder; dispatched defects get their deadlines from them and
+    most were accepted (接单) within hours. ``flask followup run`` then escalates the overdue ones."""
+    defaults.ensure_project(session, project_id)
+    for d in defects:
+        if d.assigned_at is None:
+            continue
+        deadlines.refresh(session, d, [])
+        if d.status != "assigned" or rng.random() < 0.6:
+            d.accepted_at = d.assigned_at + timedelta(hours=rng.randint(1, 20))
 
 
 def _user(session: Session, username: str, display: str, role: str, pw: str, contractor_id: int | None = None) -> User:

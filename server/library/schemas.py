@@ -4,10 +4,12 @@ from marshmallow import Schema, fields, validate
 
 from domain.models.enums import SEVERITIES
 
+from ..fields import Id, Int
+
 
 class DefectTypeSchema(Schema):
     id = fields.Integer(dump_only=True)
-    area_id = fields.Integer(required=True)
+    area_id = Id(required=True)
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_\-.]{1,40}$"))
     name_zh = fields.String(required=True, validate=validate.Length(min=1, max=80))
     name_en = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -15,7 +17,7 @@ class DefectTypeSchema(Schema):
     default_severity = fields.String(load_default="B", validate=validate.OneOf(SEVERITIES))
     trade = fields.String(required=True, validate=validate.Length(min=1, max=40))
     category = fields.String(load_default="工程质量", validate=validate.Length(min=1, max=20))
-    due_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+    due_days = Int(load_default=30, validate=validate.Range(min=1, max=365))
 
 
 class DefectAreaSchema(Schema):

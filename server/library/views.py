@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain.errors import INVALID, DomainError
 from domain.models import DefectArea, DefectType
 
 from ..accounts.auth import login_required
+from ..blueprint import Blueprint
+from ..errors import CODE_TAKEN
 from ..extensions import db
-from ..http import abort
 from .pinyin import initials
 from .schemas import DefectAreaSchema, DefectTypeSchema
 
@@ -35,11 +36,10 @@ def library() -> Any:
 def add_type(body: dict[str, Any]) -> Any:
     """Add a defect type to an area (admin)."""
     if db.session.get(DefectArea, body["area_id"]) is None:
-        abort(422, message="分类不存在 / Unknown area_id")
+        raise DomainError(INVALID, "分类不存在 / Unknown area_id", errors={"json": {"area_id": ["Unknown area."]}})
     if db.session.scalar(select(DefectType.id).where(DefectType.code == body["code"])) is not None:
-        abort(409, message="缺陷类型编号已存在 / That defect type code exists")
+        raise DomainError(CODE_TAKEN, "缺陷类型编号已存在 / That defect type code exists")
     position = len(db.session.scalars(select(DefectType.id).where(DefectType.area_id == body["area_id"])).all())
     dtype = DefectType(**body, pinyin=initials(body["name_zh"]), position=position)
     db.session.add(dtype)
-    db.session.commit()
     return dtype

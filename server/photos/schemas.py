@@ -27,7 +27,7 @@ class SizeQuerySchema(Schema):
 
 
 class SignedQuerySchema(SizeQuerySchema):
-    expires = fields.Integer(required=True)
+    expires = fields.Integer(required=True, validate=validate.Range(min=0, max=2**53))  # unix time
     sig = fields.String(required=True, validate=validate.Length(equal=64))
 
 
@@ -85,6 +85,7 @@ class AnnotationSchema(Schema):
     shapes = fields.List(fields.Nested(ShapeSchema), required=True, validate=validate.Length(max=200))
     updated_at = fields.DateTime(dump_only=True, allow_none=True)
     updated_by_id = fields.Integer(dump_only=True, allow_none=True)
+    clock = fields.String(dump_only=True, metadata={"description": "Send as photo.annotate's base"})
 
 
 class UploadOptionsSchema(Schema):

@@ -5,6 +5,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from domain.models.enums import INSPECTION_KINDS
 
+from ..fields import Id, Int
+from ..query import QuerySchema
+
 Norm = validate.Range(min=0.0, max=1.0)
 
 
@@ -21,7 +24,7 @@ class BuildingSchema(Schema):
     project_id = fields.Integer(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    floors = fields.Integer(load_default=1, validate=validate.Range(min=1, max=200))
+    floors = Int(load_default=1, validate=validate.Range(min=1, max=200))
 
 
 class RoomSchema(Schema):
@@ -73,9 +76,9 @@ class UnitSchema(Schema):
     label = fields.String()
 
 
-class UnitQuerySchema(Schema):
-    building_id = fields.Integer()
-    floor = fields.Integer()
+class UnitQuerySchema(QuerySchema):
+    building_id = Id()
+    floor = Int()
 
 
 class ImportFileSchema(Schema):
@@ -103,5 +106,5 @@ class InspectionSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(INSPECTION_KINDS))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     started_on = fields.Date(required=True)
-    building_id = fields.Integer(allow_none=True, load_default=None)
+    building_id = Id(allow_none=True, load_default=None)
     created_at = fields.DateTime(dump_only=True)

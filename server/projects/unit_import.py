@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.errors import DomainError, define
 from domain.models import Building, PlanType, Unit
 
 HEADERS = {
@@ -28,13 +29,17 @@ HEADERS = {
 REQUIRED = ("building", "floor", "number")
 
 
-class ImportError_(Exception):
-    """The whole file is refused; ``errors`` lists every problem found, by row."""
+UNIT_IMPORT_UNREADABLE = define("unit_import_unreadable", 422, "The file is neither CSV nor XLSX")
+UNIT_IMPORT_INVALID = define("unit_import_invalid", 422, "The unit list has errors; nothing was imported")
 
-    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
+
+def _refused(message: str, errors: list[dict[str, Any]] | None = None) -> DomainError:
+    """The whole file is refused; ``errors["rows"]`` lists every problem found, by row."""
+    return DomainError(UNIT_IMPORT_INVALID, message, errors={"rows": errors} if errors else None)
+
+
+def _unreadable(message: str) -> DomainError:
+    return DomainError(UNIT_IMPORT_UNREADABLE, message)
 
 
 @dataclass
@@ -51,7 +56,7 @@ def read_rows(filename: str, data: bytes, max_rows: int) -> list[list[str]]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for corrupt archives
-            raise ImportError_(f"无法读取 Excel 文件 / Cannot read the XLSX file: {exc}") from exc
+            raise _unreadable(f"无法读取 Excel 文件 / Cannot read the XLSX file: {exc}") from exc
         ws = wb.worksheets[0]
         rows = []
         for row in ws.iter_rows(values_only=True):
@@ -66,15 +71,15 @@ def read_rows(filename: str, data: bytes, max_rows: int) -> list[list[str]]:
             try:
                 text = data.decode("gb18030")  # Excel on Chinese Windows saves CSV as GBK
             except UnicodeDecodeError as exc:
-                raise ImportError_("文件不是 CSV 或 XLSX / The file is neither CSV (UTF-8/GBK) nor XLSX") from exc
+                raise _unreadable("文件不是 CSV 或 XLSX / The file is neither CSV (UTF-8/GBK) nor XLSX") from exc
         if "\x00" in text:
-            raise ImportError_("文件不是 CSV 或 XLSX / The file is neither CSV nor XLSX")
+            raise _unreadable("文件不是 CSV 或 XLSX / The file is neither CSV nor XLSX")
         rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
     rows = [r for r in rows if any(c for c in r)]
     if len(rows) - 1 > max_rows:
-        raise ImportError_(f"文件超过 {max_rows} 行 / The file has more than {max_rows} rows")
+        raise _refused(f"文件超过 {max_rows} 行 / The file has more than {max_rows} rows")
     if len(rows) < 2:
-        raise ImportError_("文件没有数据行 / The file has no data rows")
+        raise _refused("文件没有数据行 / The file has no data rows")
     return rows
 
 
@@ -94,7 +99,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     missing = [k for k in REQUIRED if k not in cols]
     if missing:
         names = ", ".join(f"{HEADERS[k][1]}/{k}" for k in missing)
-        raise ImportError_(f"缺少列 / Missing columns: {names}")
+        raise _refused(f"缺少列 / Missing columns: {names}")
     return cols
 
 
@@ -160,7 +165,7 @@ def import_units(session: Session, project_id: int, rows: list[list[str]]) -> Im
         parsed.append(rec)
 
     if errors:
-        raise ImportError_(
+        raise _refused(
             f"{len(errors)} 行有错误，未导入任何数据 / {len(errors)} rows have errors; nothing was imported",
             errors[:200],
         )

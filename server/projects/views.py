@@ -6,20 +6,20 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from domain import policy
-from domain.errors import DomainError
+from domain.errors import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, DomainError, define
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
 from domain.stats import gate as delivery_gate
-
 from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required
+from ..blueprint import Blueprint
+from ..errors import CODE_TAKEN
 from ..extensions import db
-from ..http import abort, dbs
+from ..http import dbs
 from . import unit_import
 from .schemas import (
     BuildingSchema,
@@ -37,18 +37,22 @@ from .schemas import (
 blp = Blueprint("projects", __name__, url_prefix="/api", description="Projects, buildings, units and contractors")
 STAFF = ("admin", "manager", "inspector")
 
+PLAN_IMAGE_MISSING = define("plan_image_missing", 422, "Upload the floor-plan image first")
+
 
 def visible_project(project_id: int) -> Project:
     project = db.session.get(Project, project_id)
     if project is None or not policy.can_see_project(dbs(), current_user(), project_id):
-        abort(404, message="项目不存在 / No such project")
+        raise DomainError(NOT_FOUND, "项目不存在 / No such project")
     return project
 
 
 def managed_project(project_id: int) -> Project:
     project = visible_project(project_id)
     if not policy.can_manage_project(dbs(), current_user(), project_id):
-        abort(403, message="只有管理员或项目经理可以修改项目设置 / Only admins and project managers change set-up")
+        raise DomainError(
+            FORBIDDEN, "只有管理员或项目经理可以修改项目设置 / Only admins and project managers change set-up"
+        )
     return project
 
 
@@ -67,12 +71,11 @@ class Projects(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a project (admin)."""
         if current_user().role != "admin":
-            abort(403, message="只有管理员可以创建项目 / Only admins create projects")
+            raise DomainError(FORBIDDEN, "只有管理员可以创建项目 / Only admins create projects")
         if db.session.scalar(select(Project.id).where(Project.code == body["code"])) is not None:
-            abort(409, message=f"项目编号已存在 / Project code {body['code']} exists")
+            raise DomainError(CODE_TAKEN, f"项目编号已存在 / Project code {body['code']} exists")
         project = Project(**body)
         db.session.add(project)
-        db.session.commit()
         return project
 
 
@@ -103,10 +106,9 @@ class Buildings(MethodView):
         managed_project(project_id)
         exists = select(Building.id).where(Building.project_id == project_id, Building.code == body["code"])
         if db.session.scalar(exists) is not None:
-            abort(409, message=f"楼栋 {body['code']} 已存在 / Building {body['code']} exists")
+            raise DomainError(CODE_TAKEN, f"楼栋 {body['code']} 已存在 / Building {body['code']} exists")
         building = Building(project_id=project_id, **body)
         db.session.add(building)
-        db.session.commit()
         return building
 
 
@@ -126,15 +128,18 @@ class PlanTypes(MethodView):
         managed_project(project_id)
         exists = select(PlanType.id).where(PlanType.project_id == project_id, PlanType.code == body["code"])
         if db.session.scalar(exists) is not None:
-            abort(409, message=f"户型 {body['code']} 已存在 / Plan type {body['code']} exists")
+            raise DomainError(CODE_TAKEN, f"户型 {body['code']} 已存在 / Plan type {body['code']} exists")
         rooms = body.pop("rooms")
         codes = [r["code"] for r in rooms]
         if len(codes) != len(set(codes)):
-            abort(422, message="房间编号重复 / Room codes must be unique within a plan type")
+            raise DomainError(
+                INVALID,
+                "房间编号重复 / Room codes must be unique within a plan type",
+                errors={"json": {"rooms": ["Room codes must be unique within a plan type."]}},
+            )
         plan = PlanType(project_id=project_id, **body)
         plan.rooms = [Room(position=i, **r) for i, r in enumerate(rooms)]
         db.session.add(plan)
-        db.session.commit()
         return plan
 
 
@@ -146,12 +151,14 @@ def update_plan_type(body: dict[str, Any], plan_type_id: int) -> Any:
     """Rename a 户型 or set its floor-plan image (upload the image as a photo first, then name its hash)."""
     plan = db.session.get(PlanType, plan_type_id)
     if plan is None or not policy.can_see_project(dbs(), current_user(), plan.project_id):
-        abort(404, message="户型不存在 / No such plan type")
+        raise DomainError(NOT_FOUND, "户型不存在 / No such plan type")
     managed_project(plan.project_id)
     if body.get("plan_sha256"):
         photo = db.session.get(Photo, body["plan_sha256"])
         if photo is None:
-            abort(422, message="请先上传户型图 / Upload the plan image first (PUT /api/photos/<sha256>)")
+            raise DomainError(
+                PLAN_IMAGE_MISSING, "请先上传户型图 / Upload the plan image first (PUT /api/photos/<sha256>)"
+            )
         if not policy.can_see_photo(dbs(), current_user(), photo.sha256):  # the same rule as attaching in sync
             raise DomainError(PHOTO_NOT_YOURS, "只能使用您上传或可查看的图片 / Use an image you uploaded or may see")
         plan.plan_width, plan.plan_height = photo.width, photo.height
@@ -159,7 +166,6 @@ def update_plan_type(body: dict[str, Any], plan_type_id: int) -> Any:
         plan.plan_width = plan.plan_height = None
     for key, value in body.items():
         setattr(plan, key, value)
-    db.session.commit()
     return plan
 
 
@@ -192,7 +198,7 @@ def list_units(query: dict[str, Any], project_id: int) -> Any:
 def get_unit(unit_id: int) -> Any:
     unit = db.session.get(Unit, unit_id)
     if unit is None or not policy.can_see_unit(dbs(), current_user(), unit_id):
-        abort(404, message="房号不存在 / No such unit")
+        raise DomainError(NOT_FOUND, "房号不存在 / No such unit")
     return unit_payload(unit)
 
 
@@ -205,14 +211,8 @@ def import_units(files: dict[str, FileStorage], project_id: int) -> Any:
     managed_project(project_id)
     upload = files["file"]
     data = upload.read()
-    try:
-        rows = unit_import.read_rows(upload.filename or "", data, current_app.config["IMPORT_MAX_ROWS"])
-        result = unit_import.import_units(dbs(), project_id, rows)
-    except unit_import.ImportError_ as exc:
-        db.session.rollback()
-        abort(422, message=exc.message, errors={"rows": exc.errors})
-    db.session.commit()
-    return result
+    rows = unit_import.read_rows(upload.filename or "", data, current_app.config["IMPORT_MAX_ROWS"])
+    return unit_import.import_units(dbs(), project_id, rows)
 
 
 @blp.route("/contractors")
@@ -227,19 +227,18 @@ class Contractors(MethodView):
         if user.role == "crew":
             stmt = stmt.where(Contractor.id == user.contractor_id)
         elif user.role not in STAFF:
-            abort(403, message="当前角色无权查看承建商 / Your role may not list contractors")
+            raise DomainError(FORBIDDEN, "当前角色无权查看承建商 / Your role may not list contractors")
         return db.session.scalars(stmt).all()
 
     @blp.arguments(ContractorSchema)
     @blp.response(201, ContractorSchema)
     def post(self, body: dict[str, Any]) -> Any:
         if current_user().role != "admin":
-            abort(403, message="只有管理员可以添加承建商 / Only admins add contractors")
+            raise DomainError(FORBIDDEN, "只有管理员可以添加承建商 / Only admins add contractors")
         if db.session.scalar(select(Contractor.id).where(Contractor.name == body["name"])) is not None:
-            abort(409, message="承建商已存在 / A contractor with that name exists")
+            raise DomainError(CODE_TAKEN, "承建商已存在 / A contractor with that name exists")
         contractor = Contractor(**body)
         db.session.add(contractor)
-        db.session.commit()
         return contractor
 
 
@@ -263,21 +262,24 @@ class Inspections(MethodView):
         visible_project(project_id)
         user = current_user()
         if user.role not in STAFF:
-            abort(403, message="只有检查人员可以创建检查批次 / Only staff open inspections")
+            raise DomainError(FORBIDDEN, "只有检查人员可以创建检查批次 / Only staff open inspections")
         if body["building_id"] is not None:
             b = db.session.get(Building, body["building_id"])
             if b is None or b.project_id != project_id:
-                abort(422, message="楼栋不属于该项目 / building_id is not in this project")
+                raise DomainError(
+                    INVALID,
+                    "楼栋不属于该项目 / building_id is not in this project",
+                    errors={"json": {"building_id": ["Not a building of this project."]}},
+                )
         if body["id"] is not None and db.session.get(Inspection, body["id"]) is not None:
             existing = db.session.get(Inspection, body["id"])
             if existing is not None and existing.project_id == project_id:
                 return existing  # a retried create from an offline device
-            abort(409, message="检查批次编号冲突 / That inspection id is taken")
+            raise DomainError(CONFLICT, "检查批次编号冲突 / That inspection id is taken")
         if body["id"] is None:
             body.pop("id")
         if body["kind"] == "delivery":
             delivery_gate.require_permits(dbs(), project_id, body["building_id"])  # 交付许可令 first
         insp = Inspection(project_id=project_id, created_by_id=user.id, **body)
         db.session.add(insp)
-        db.session.commit()
         return insp

@@ -7,6 +7,8 @@ from marshmallow import Schema, fields, validate
 
 from sync import envelope
 
+from ..fields import Id
+
 
 def openapi(schema: Any) -> Any:
     """A JSON Schema (as msgspec writes it) in OpenAPI 3.0's dialect: ``anyOf [X, null]`` becomes
@@ -52,7 +54,7 @@ class PushResultSchema(Schema):
 
 class PullQuerySchema(Schema):
     cursor = fields.String(load_default="", metadata={"description": "Opaque; empty for a first pull"})
-    project_id = fields.Integer()
+    project_id = Id()
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 
@@ -67,6 +69,12 @@ class PullResultSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema))
     cursor = fields.String()
     more = fields.Boolean()
+    total = fields.Integer(
+        metadata={
+            "description": "On the first page of a snapshot (an empty cursor, or the cursor of a reset page) "
+            "only: how many defects the snapshot holds, for the device's progress bar."
+        }
+    )
     reset = fields.Boolean(
         required=True,
         metadata={
@@ -95,7 +103,7 @@ class ConflictSchema(Schema):
 
 class ConflictQuerySchema(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "resolved", "all")))
-    project_id = fields.Integer()
+    project_id = Id()
     defect_id = fields.UUID()
 
 

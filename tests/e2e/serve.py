@@ -2,10 +2,12 @@
 a second small project the inspector is a member of (so a test can take it away), then serve.
 
 Usage: INSTANCE_PATH=/tmp/x python -m tests.e2e.serve PORT   (prints READY when it accepts requests)
+With E2E_BIG_PROJECT=N it also holds a project of N defects (tests/e2e/bulk.py), the inspector a member.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from werkzeug.serving import make_server
@@ -44,6 +46,10 @@ def main() -> None:
         db.create_all()
         load_demo(db.session)
         second_project()
+        if os.environ.get("E2E_BIG_PROJECT"):
+            from .bulk import big_project
+
+            big_project(int(os.environ["E2E_BIG_PROJECT"]))
         db.session.commit()
     server = make_server("127.0.0.1", port, app, threaded=True)
     print("READY", flush=True)

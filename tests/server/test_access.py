@@ -299,7 +299,16 @@ def test_crew_cannot_filter_to_another_contractor(client, world):
     assert r.get_json() == []
 
 
-PUBLIC = {"/healthz", "/readyz", "/api/openapi.json", "/api/docs", "/api/auth/login", "/api/auth/join", "/static"}
+PUBLIC = {
+    "/healthz",
+    "/readyz",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/errors",
+    "/api/auth/login",
+    "/api/auth/join",
+    "/static",
+}
 
 
 def test_every_other_route_needs_a_login(app, client):
@@ -312,7 +321,7 @@ def test_every_other_route_needs_a_login(app, client):
         if path.startswith("/api/docs/assets") or "signed" in rule.endpoint:
             continue
         url = re.sub(
-            r"<(?:(\w+):)?(\w+)>",
+            r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
             lambda m: {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001"}.get(m.group(1) or "", "x"),
             path,
         )

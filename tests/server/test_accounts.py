@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.models import ApiToken, HomeownerUnit, Invitation, User, utcnow
-from server.accounts import service
+from server.accounts import service, throttle
 from server.extensions import db
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
@@ -47,7 +47,10 @@ def test_wrong_credentials_are_refused_with_a_message(auth, username, password):
 def test_inactive_user_cannot_log_in(auth):
     UserFactory(username="gone", active=False)
     db.session.commit()
-    assert auth.login("gone", PASSWORD).status_code == 401
+    r = auth.login("gone", PASSWORD)
+    assert r.status_code == 403
+    assert r.get_json()["code"] == "account_inactive"
+    assert auth.login("gone", "wrong-password").get_json()["code"] == "login_failed"
 
 
 def test_logout_revokes_the_token(client, auth):
@@ -100,21 +103,13 @@ def test_repeated_failures_are_slowed_down(client, app):
     assert client.post("/api/auth/login", json={"username": "li", "password": PASSWORD}).status_code == 200
 
 
-def test_throttle_lifts_after_the_wait(app):
-    UserFactory(username="zhang")
-    db.session.commit()
-    for _ in range(5):
-        with pytest.raises(service.AuthError):
-            service.login(
-                db.session, "zhang", "bad", ttl=timedelta(days=1), device="", remote_addr="", max_failures=5, window=900
-            )
-    assert service.throttle_delay(db.session, "zhang", 5, 900) > 0
-    from domain.models import LoginFailure
-
-    for f in db.session.scalars(select(LoginFailure)):
-        f.at = utcnow() - timedelta(seconds=901)
-    db.session.commit()
-    assert service.throttle_delay(db.session, "zhang", 5, 900) == 0
+def test_throttle_lifts_after_the_window(app):
+    rules = throttle.login_rules("zhang", "10.0.0.1", per_pair=5, per_address=30, per_account=100)
+    start = utcnow()
+    waits = [throttle.hit(db.session, rules, window=900, now=start) for _ in range(6)]
+    assert waits[:5] == [0] * 5 and 890 < waits[5] <= 901
+    assert throttle.hit(db.session, rules, window=900, now=start + timedelta(seconds=899)) > 0
+    assert throttle.hit(db.session, rules, window=900, now=start + timedelta(seconds=901)) == 0
 
 
 def _invite(unit_id: int, **kw) -> str:
@@ -151,6 +146,7 @@ def test_invitation_cannot_be_reused(client):
         "/api/auth/join", json={"code": code, "username": "aa2", "password": "long-enough-1", "display_name": "B"}
     )
     assert again.status_code == 409
+    assert again.get_json()["code"] == "invitation_used"
     assert db.session.scalar(select(User).where(User.username == "aa2")) is None  # nothing half-written
 
 
@@ -174,6 +170,7 @@ def test_unknown_invitation_code(client, code):
         "/api/auth/join", json={"code": code, "username": "x1y", "password": "long-enough-1", "display_name": "X"}
     )
     assert r.status_code == 404
+    assert r.get_json()["code"] == "invitation_invalid"
     assert db.session.scalar(select(User).where(User.username == "x1y")) is None
 
 
@@ -189,6 +186,7 @@ def test_expired_invitation(client):
         "/api/auth/join", json={"code": code, "username": "late", "password": "long-enough-1", "display_name": "L"}
     )
     assert r.status_code == 410
+    assert r.get_json()["code"] == "invitation_expired"
 
 
 def test_staff_cannot_redeem_homeowner_codes(client, auth):

@@ -109,8 +109,8 @@ def test_status_loop_assign_fix_pass_visit(world, device):
     assert m.push()[0]["status"] == "applied"
     crew.pull()
     assert crew.defects[did]["status"] == "assigned" and crew.defects[did]["due_date"] == "2026-12-31"
+    crew.mutate("defect.photo_add", id=did, sha256=SHA2, kind="after")  # a fix needs an after-photo first
     crew.mutate("defect.status", id=did, action="fix", **{"from": "assigned"})
-    crew.mutate("defect.photo_add", id=did, sha256=SHA2, kind="after")
     assert [r["status"] for r in crew.push()] == ["applied", "applied"]
     a.pull()
     a.mutate("defect.status", id=did, action="fail", **{"from": "fixed"}, note="仍有空鼓")
@@ -163,6 +163,7 @@ def test_late_arrival_with_earlier_clock_is_folded_in_order(world, device):
     m.push()
     crew = device(world.crew)
     crew.pull()
+    crew.mutate("defect.photo_add", id=did, sha256=SHA2, kind="after")
     crew.mutate("defect.status", id=did, action="fix", **{"from": "assigned"})
     crew.push()
     a.pull()
@@ -206,6 +207,8 @@ def test_resolve_conflict_theirs_applies_the_device_change(world, device, client
     [res] = a.push()
     assert res["status"] == "conflict" and res["code"] == "stale_status"
     cid = res["conflict_id"]
+    a.pull()  # the device learns of its conflict from the pull, and later of how it ended
+    assert a.conflicts[str(cid)]["status"] == "open"
     listed = client.get("/api/sync/conflicts", headers=m.headers).get_json()
     assert [c["id"] for c in listed] == [cid]
     assert (
@@ -223,6 +226,9 @@ def test_resolve_conflict_theirs_applies_the_device_change(world, device, client
     a.pull()
     assert a.defects[did]["status"] == "assigned" and a.defects[did]["contractor_id"] == world.contractor.id
     assert a.conflicts[str(cid)]["status"] == "resolved"
+    fresh = device(world.inspector)  # a new device is sent the defect as it is now, without the history
+    fresh.pull()
+    assert fresh.defects[did]["status"] == "assigned" and fresh.conflicts == {}
 
 
 def test_homeowner_may_create_on_own_unit_and_comment_only(world, device):

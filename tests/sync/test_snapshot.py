@@ -37,7 +37,8 @@ def _database_state(user: Any) -> dict[str, Any]:
     defects = db.session.scalars(select(Defect).where(policy.defect_filter(user))).all()
     ids = {d.id for d in defects}
     comments = db.session.scalars(select(DefectComment).where(DefectComment.defect_id.in_(ids))).all()
-    conflicts = db.session.scalars(select(Conflict).where(Conflict.defect_id.in_(ids))).all()
+    # A fresh device receives the open conflicts only: the resolved ones are history it never shows.
+    conflicts = db.session.scalars(select(Conflict).where(Conflict.defect_id.in_(ids), Conflict.status == "open")).all()
     db.session.commit()
     state = {
         "defects": {str(d.id): defect_data(d) for d in defects},
@@ -240,3 +241,58 @@ def test_a_write_between_reading_the_position_and_the_rows_is_not_missed(world, 
     monkeypatch.setattr(pull_module, "feed_position", real)
     assert [(c["id"], c["data"]["description"]) for c in b.pull()] == [(args["id"], "在读取游标之后提交")]
     assert b.pull() == []
+
+
+def test_a_fresh_device_receives_open_conflicts_but_not_resolved_ones(world, device, client):
+    """What a fresh device downloads is what it will show: the open conflicts of its defects. A device that
+    already held a conflict learns of its resolution through the feed."""
+    inspector, manager = device(world.inspector), device(world.manager)
+    made = [create_args(world) for _ in range(3)]
+    for args in made:
+        inspector.mutate("defect.create", **args)
+    inspector.push()
+    follower = device(world.manager)
+    follower.pull()
+    # Three stale status changes (the device thought they were assigned): three open conflicts.
+    for args in made:
+        manager.mutate("defect.status", id=args["id"], action="fix", **{"from": "assigned"})
+    assert [r["status"] for r in manager.push()] == ["conflict"] * 3
+    follower.pull()
+    assert len(follower.conflicts) == 3
+    resolved = sorted(int(c) for c in follower.conflicts)[:2]
+    for cid in resolved:
+        r = client.post(f"/api/sync/conflicts/{cid}/resolve", json={"choice": "ours"}, headers=manager.headers)
+        assert r.status_code == 200 and r.get_json()["status"] == "resolved"
+    for role in ("manager", "inspector", "admin"):
+        for limit in (1, 1000):
+            fresh = device(getattr(world, role))
+            got = fresh.pull(limit=limit)
+            conflicts = [c for c in got if c["kind"] == "conflict"]
+            assert [c["data"]["status"] for c in conflicts] == ["open"], (role, limit)
+            assert {int(c["id"]) for c in conflicts}.isdisjoint(resolved)
+            assert len([c for c in got if c["kind"] == "defect"]) == 3
+            assert _replica(fresh) == _database_state(getattr(world, role))
+    # The device that had them is told how they ended.
+    follower.pull()
+    assert sorted(c["status"] for c in follower.conflicts.values()) == ["open", "resolved", "resolved"]
+
+
+def test_the_first_snapshot_page_says_how_many_defects_the_download_holds(world, device, client):
+    inspector = device(world.inspector)
+    for _ in range(5):
+        inspector.mutate("defect.create", **create_args(world))
+    inspector.push()
+    crew = device(world.crew)
+    pages = []
+    cursor = ""
+    while True:
+        page = _page(client, inspector.headers, cursor, 2)
+        pages.append(page)
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert pages[0]["total"] == 5 and all("total" not in p for p in pages[1:])
+    assert sum(len(p["changes"]) for p in pages) == 5
+    # A user who sees nothing is told so; a delta page carries no total.
+    assert _page(client, crew.headers, "", 100)["total"] == 0
+    assert "total" not in _page(client, inspector.headers, cursor, 100)

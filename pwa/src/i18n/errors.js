@@ -36,6 +36,10 @@ export const ERRORS = {
     zh: '服务器出错了，记录已保留在本机，稍后会自动重试。',
     en: 'The server had a problem. Your records are kept on this device and will be retried.',
   },
+  fix_needs_after_photo: {
+    zh: '维修完成前需要至少一张整改后照片。请拍一张整改后的照片，再点「已修复」。',
+    en: 'A fix needs at least one after-photo. Take a photo of the repaired spot, then mark it fixed again.',
+  },
   mutation_unknown: {
     zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
     en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',
@@ -75,7 +79,27 @@ export const ERRORS = {
   conflict_resolved: {
     zh: '该冲突已由他人处理。请刷新查看结果。',
     en: 'Someone has already settled this conflict. Refresh to see the outcome.',
-    },
+  },
+  round_status_move: {
+    zh: '检查批次不能这样改状态（计划中 → 进行中 → 已结束）。请按顺序操作。',
+    en: 'A round cannot change status that way (planned → open → closed). Follow that order.',
+  },
+  round_closed: {
+    zh: '该检查批次未开始或已结束，不能再记录。请选择进行中的批次。',
+    en: 'This round is not open and takes no records. Pick an open round.',
+  },
+  merge_same_defect: {
+    zh: '不能把缺陷与它自己合并。请选择另一条缺陷。',
+    en: 'A defect cannot be merged into itself. Pick the other defect.',
+  },
+  merge_other_unit: {
+    zh: '只能合并同一房号的缺陷。请确认两条缺陷在同一户。',
+    en: 'Only defects of the same unit can be merged. Check both are in one home.',
+  },
+  merge_not_open: {
+    zh: '重复的缺陷已在处理或已关闭，或保留的缺陷已作废，不能合并。请刷新后再看。',
+    en: 'The duplicate is already being fixed or closed, or the one to keep is void. Refresh and check again.',
+  },
   stats_unknown_filter: {
     zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
     en: 'The statistics do not know this filter. Clear the filters and choose again.',
@@ -108,11 +132,148 @@ export const ERRORS = {
     zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
     en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
   },
+  export_invalid: {
+    zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
+    en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
+  },
+  walkthrough_not_found: {
+    zh: '找不到该签字记录，或您无权查看。请确认房号后再试。',
+    en: 'This signed record was not found or is not yours to see. Check the unit and try again.',
+  },
+  pdf_too_large: {
+    zh: '文件过大，不是本系统出具的验房记录。请上传系统发出的 PDF。',
+    en: 'The file is too large to be a record this system issued. Upload the PDF the system gave you.',
+  },
+  account_inactive: {
+    zh: '该账号已停用。如需继续使用，请联系管理员恢复。',
+    en: 'This account is deactivated. Ask the administrator to reactivate it.',
+  },
+  code_taken: {
+    zh: '该编号或名称已被使用，请换一个再保存。',
+    en: 'That code or name is already used. Choose another and save again.',
+  },
+  contractor_only_crew: {
+    zh: '只有维修人员账号可以选择施工单位。请清除施工单位，或把角色改为维修人员。',
+    en: 'Only crew accounts belong to a contractor. Clear the contractor or change the role to crew.',
+  },
+  crew_needs_contractor: {
+    zh: '维修人员账号必须选择所属施工单位。请选择施工单位后再保存。',
+    en: 'A crew account needs its contractor. Choose the contractor and save again.',
+  },
+  gone: {
+    zh: '该内容已不存在。请刷新后查看最新情况。',
+    en: 'This no longer exists. Refresh to see the current state.',
+  },
+  invitation_expired: {
+    zh: '邀请码已过期。请联系物业或项目经理重新发放邀请函。',
+    en: 'This invitation code has expired. Ask the property office or project manager for a new invitation.',
+  },
+  invitation_invalid: {
+    zh: '邀请码不正确。请核对邀请函上的邀请码后重新输入。',
+    en: 'This invitation code is not valid. Check the code on your invitation letter and type it again.',
+  },
+  invitation_not_homeowner: {
+    zh: '只有业主账号可以使用邀请码。请退出当前账号，用业主身份注册。',
+    en: 'Only homeowner accounts use invitation codes. Log out and sign up as a homeowner.',
+  },
+  invitation_used: {
+    zh: '该邀请码已被使用过。如果不是您本人使用，请联系物业或项目经理。',
+    en: 'This invitation code has already been used. If it was not you, contact the property office or project manager.',
+  },
+  json_too_deep: {
+    zh: '提交的数据结构异常，已被拒绝。请更新应用后再试。',
+    en: 'The data sent had an abnormal structure and was refused. Update the app and try again.',
+  },
+  login_failed: {
+    zh: '用户名或密码错误。请检查后重新输入；忘记密码请联系管理员重置。',
+    en: 'Wrong username or password. Check and type them again; if you forgot the password, ask the administrator to reset it.',
+  },
+  method_not_allowed: {
+    zh: '该操作不被支持。请更新应用后再试。',
+    en: 'This operation is not supported. Update the app and try again.',
+  },
+  not_acceptable: {
+    zh: '服务器无法提供所需的格式。请更新应用后再试。',
+    en: 'The server cannot provide that format. Update the app and try again.',
+  },
+  payload_too_large: {
+    zh: '提交的内容太大。请减少照片数量或缩小文件后再试。',
+    en: 'What you sent is too large. Send fewer photos or a smaller file and try again.',
+  },
+  plan_image_missing: {
+    zh: '户型图还没有上传。请先上传户型图，再设置到户型上。',
+    en: 'The floor-plan image is not uploaded yet. Upload it first, then set it on the plan type.',
+  },
+  precondition_failed: {
+    zh: '该记录在您查看后已被修改。请刷新后再操作。',
+    en: 'The record changed after you opened it. Refresh and try again.',
+  },
+  project_unknown: {
+    zh: '所选项目不存在，可能已被删除。请刷新项目列表后重新选择。',
+    en: 'A selected project does not exist. Refresh the project list and choose again.',
+  },
+  range_not_satisfiable: {
+    zh: '文件传输位置不一致，将从头重新上传。',
+    en: 'The upload position did not match; the file will be uploaded again from the start.',
+  },
+  unavailable: {
+    zh: '服务器暂时不可用，记录已保留在本机，稍后会自动重试。',
+    en: 'The server is temporarily unavailable. Your records are kept on this device and will be retried.',
+  },
+  unit_import_invalid: {
+    zh: '房号清单有错误，未导入任何房号。请按提示修改对应行后重新导入。',
+    en: 'The unit list has errors and nothing was imported. Fix the rows listed and import again.',
+  },
+  unit_import_unreadable: {
+    zh: '无法读取该文件。请另存为 Excel（.xlsx）或 CSV 后重新导入。',
+    en: 'The file cannot be read. Save it as Excel (.xlsx) or CSV and import again.',
+  },
+  unknown_filter: {
+    zh: '查询条件不被支持。请更新应用后再试。',
+    en: 'A search filter is not supported. Update the app and try again.',
+  },
+  unsupported_media_type: {
+    zh: '文件类型不被支持。请使用 JPEG 或 PNG 照片，或 Excel/CSV 表格。',
+    en: 'This file type is not supported. Use JPEG or PNG photos, or an Excel/CSV sheet.',
+  },
+  username_taken: {
+    zh: '该用户名已被占用，请换一个用户名。',
+    en: 'That username is taken. Choose another username.',
+  },
 };
+
+/**
+ * Codes where sending the same thing again can succeed (the server was busy or down, the login ran out,
+ * someone else's change got in first, the mutation is re-stamped). Anything else needs the user to change something: retrying the
+ * same refused mutation would be refused again, so the app offers only "discard" for it.
+ */
+export const RETRYABLE = new Set([
+  'internal',
+  'unavailable',
+  'rate_limited',
+  'unauthorized',
+  'conflict',
+  'precondition_failed',
+  'seq_expired', // a retry goes under a new sequence number
+  'clock_invalid', // a retry is stamped afresh
+]);
 
 /** The words for an error code in `lang`, or null when the code is unknown to this version of the app. */
 export function errorText(code, lang) {
   const entry = ERRORS[code];
   if (!entry) return null;
   return entry[lang] ?? entry.zh;
+}
+
+/**
+ * What to show for a refusal: the app's words for its code, else the server's own text (a newer server's
+ * code this app does not know yet), else a generic line.
+ */
+export function describeError({ code, message } = {}, lang = 'zh') {
+  return errorText(code, lang) ?? (message || errorText('internal', lang));
+}
+
+/** Whether retrying can succeed: only for transient codes; a refusal without a code keeps the choice. */
+export function canRetry(code) {
+  return !code || RETRYABLE.has(code);
 }

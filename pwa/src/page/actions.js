@@ -1,5 +1,6 @@
 /** What the inspector does, as outbox entries: saved on the device at once, synced when possible. */
 import { getMeta, setMeta } from '../store/db.js';
+import { saveAnnotation } from '../store/annotations.js';
 import { discard, record, retry } from '../store/outbox.js';
 import { discardPhoto, retryPhoto } from '../store/photos.js';
 import { emit } from './bus.js';
@@ -34,6 +35,12 @@ const photoRows = (defectId, photos) =>
 
 /** A new defect on a unit: photos are compressed already ({sha256, bytes, …}). Returns its id. */
 export async function createDefect({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [] }) {
+  const { id, entry, rows } = await defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos });
+  await commit([entry], rows);
+  return id;
+}
+
+async function defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [], inspectionId }) {
   const unit = refs.unitById.get(unitId);
   const type = refs.typeById.get(typeId);
   const id = crypto.randomUUID();
@@ -41,12 +48,45 @@ export async function createDefect({ unitId, typeId, severity, description, room
   if (description) args.description = description;
   if (roomId != null) args.room_id = roomId;
   if (pinX != null) Object.assign(args, { pin_x: round4(pinX), pin_y: round4(pinY) });
-  const insp = currentInspection(unit?.project_id);
+  const insp = inspectionId ? { id: inspectionId } : currentInspection(unit?.project_id, unit?.building_id);
   if (insp) args.inspection_id = insp.id;
   if (photos.length) args.photos = photos.map((p) => ({ sha256: p.sha256, kind: 'before' }));
   const local = { project_id: unit?.project_id ?? null, user_id: await userId() };
-  await commit([{ name: 'defect.create', args, local }], photoRows(id, photos));
-  return id;
+  return { id, entry: { name: 'defect.create', args, local }, rows: photoRows(id, photos) };
+}
+
+/**
+ * Answer one checklist item in a room of a unit in a round: pass / fail / na, or a measured value judged
+ * by the tolerance. A failure creates its defect (type, room, the measurement as description) in the same
+ * save, once; returns the defect's id when one was created.
+ */
+export async function answerItem({ round, unit, roomId, item, result, measured = null, previous = null, description }) {
+  const args = { inspection_id: round.id, unit_id: unit.id, item_id: item.id, room_id: roomId, result };
+  if (measured != null) args.measured = measured;
+  const entries = [];
+  let created = null;
+  let defectId = previous?.defect_id ?? null;
+  if (result === 'fail' && !defectId && item.type_id) {
+    const made = await defectEntry({
+      unitId: unit.id,
+      typeId: item.type_id,
+      description,
+      roomId: roomId || null,
+      inspectionId: round.id,
+    });
+    entries.push(made.entry);
+    created = made.id;
+    defectId = made.id;
+  }
+  if (defectId) args.defect_id = defectId;
+  entries.push({ name: 'checklist.result', args });
+  await commit(entries);
+  return created;
+}
+
+/** Void `dup` as a duplicate of `into` (its photos and comments move over on the server). */
+export async function mergeDefect(dup, into) {
+  await commit([{ name: 'defect.merge', args: { id: dup.id, into: into.id } }]);
 }
 
 const round4 = (v) => Math.round(v * 10000) / 10000;
@@ -79,9 +119,10 @@ export async function addComment(defect, body) {
   await commit([{ name: 'defect.comment', args: { id: defect.id, comment_id: crypto.randomUUID(), body }, local }]);
 }
 
-/** Photo mark-up is kept on the device and sent to the annotations API by the next sync. */
-export async function saveAnnotations(sha256, shapes) {
-  await setMeta(`ann:${sha256}`, { shapes, dirty: true, at: new Date().toISOString() });
+/** Photo mark-up: saved on the device, sent through the outbox (photo.annotate) once its photo is on the
+ * server. `base` is the version the inspector started from (its clock, from the server or the last sync). */
+export async function saveAnnotations(sha256, shapes, base = '') {
+  await saveAnnotation(sha256, shapes, base);
   emit('data');
   syncSoon();
 }
@@ -108,4 +149,26 @@ export async function retryUpload(sha256) {
 export async function discardUpload(sha256) {
   await discardPhoto(sha256);
   emit('data');
+}
+
+/** The owner's and the inspector's signatures over what was found (陪验签字), kept on the device and
+ * synced like every other change. `items` is the list as the owner saw it. Returns the record id. */
+export async function signWalkthrough({ unitId, inspectionId, ownerName, remarks, items, ownerSig, inspectorSig }) {
+  const id = crypto.randomUUID();
+  const args = {
+    id,
+    unit_id: unitId,
+    inspection_id: inspectionId,
+    owner_name: ownerName,
+    owner_remarks: remarks,
+    items,
+    owner_signature: ownerSig,
+    inspector_signature: inspectorSig,
+  };
+  await commit([{ name: 'walkthrough.sign', args }]);
+  const key = `walkthroughs:${unitId}`;
+  const signed = (await getMeta(key)) ?? [];
+  signed.push({ id, inspection_id: inspectionId, items: items.map((i) => i.id), signed_at: new Date().toISOString() });
+  await setMeta(key, signed);
+  return id;
 }

@@ -2,6 +2,7 @@
 import { getMeta } from '../store/db.js';
 import { flattenLibrary } from '../store/filter.js';
 import { getReference, projectKey } from '../store/reference.js';
+import { pickRound } from '../store/rounds.js';
 
 export const refs = {
   projects: [],
@@ -13,6 +14,7 @@ export const refs = {
   unitById: new Map(),
   planById: new Map(),
   buildingById: new Map(),
+  chosenRound: new Map(), // project → the round the inspector picked
 };
 
 export async function loadRefs() {
@@ -22,6 +24,7 @@ export async function loadRefs() {
   refs.typeById = new Map(refs.types.map((t) => [t.id, t]));
   refs.contractors = (await getReference('contractors')) ?? [];
   refs.byProject = new Map();
+  refs.chosenRound = new Map();
   refs.unitById = new Map();
   refs.planById = new Map();
   refs.buildingById = new Map();
@@ -31,9 +34,12 @@ export async function loadRefs() {
       units: (await getReference(projectKey(pid, 'units'))) ?? [],
       plans: (await getReference(projectKey(pid, 'plan-types'))) ?? [],
       inspections: (await getReference(projectKey(pid, 'inspections'))) ?? [],
+      rounds: (await getReference(projectKey(pid, 'rounds'))) ?? [],
+      checklist: (await getReference(projectKey(pid, 'checklist'))) ?? [],
       readyAt: await getMeta(`ready:${pid}`),
     };
     refs.byProject.set(pid, p);
+    refs.chosenRound.set(pid, await getMeta(`round:${pid}`));
     for (const u of p.units) refs.unitById.set(u.id, { ...u, project_id: u.project_id ?? pid });
     for (const pl of p.plans) refs.planById.set(pl.id, pl);
     for (const b of p.buildings) refs.buildingById.set(b.id, b);
@@ -49,10 +55,20 @@ export function roomName(unit, roomId) {
   return roomsOfUnit(unit).find((r) => r.id === roomId)?.name ?? '';
 }
 
-/** The latest inspection round of a project that has started (new defects are logged in it). */
-export function currentInspection(projectId) {
-  const list = refs.byProject.get(projectId)?.inspections ?? [];
-  const today = new Date().toISOString().slice(0, 10);
-  const started = list.filter((i) => i.started_on <= today);
-  return (started.length ? started : list).at(-1) ?? null;
+/**
+ * The round new defects go into: the one the inspector picked, else the open customer-facing round of the
+ * building (store/rounds.js pickRound); without the rounds list, the latest inspection that has started.
+ */
+export function currentInspection(projectId, buildingId = null) {
+  const p = refs.byProject.get(projectId);
+  const list = p?.rounds?.length ? p.rounds : (p?.inspections ?? []);
+  return pickRound(list, { chosenId: refs.chosenRound.get(projectId) ?? null, buildingId });
+}
+
+/** After a sync pass: the rounds and checklist the pass fetched (sync/rounds.js), without reloading the rest. */
+export async function reloadRounds() {
+  for (const [pid, p] of refs.byProject) {
+    p.rounds = (await getReference(projectKey(pid, 'rounds'))) ?? [];
+    p.checklist = (await getReference(projectKey(pid, 'checklist'))) ?? [];
+  }
 }

@@ -6,12 +6,23 @@ const ROUTES = [
   ['projects', /^\/?$/],
   ['buildings', /^\/p\/(\d+)$/],
   ['floors', /^\/p\/(\d+)\/b\/(\d+)$/],
+  ['duplicates', /^\/p\/(\d+)\/duplicates$/],
   ['unit', /^\/u\/(\d+)$/],
   ['new', /^\/u\/(\d+)\/new$/],
+  ['checklist', /^\/u\/(\d+)\/checklist$/],
   ['defect', /^\/d\/([0-9a-f-]{36})$/],
   ['edit', /^\/d\/([0-9a-f-]{36})\/edit$/],
   ['annotate', /^\/d\/([0-9a-f-]{36})\/photo\/([0-9a-f]{64})$/],
   ['sync', /^\/sync$/],
+  ['inbox', /^\/inbox$/],
+  ['dashboard', /^\/p\/(\d+)\/dashboard$/],
+  ['project_defects', /^\/p\/(\d+)\/defects$/],
+  ['delivery', /^\/p\/(\d+)\/delivery$/],
+  ['delivery_building', /^\/p\/(\d+)\/delivery\/(\d+)$/],
+  ['walkthrough', /^\/u\/(\d+)\/walkthrough$/],
+  ['join', /^\/join$/],
+  ['mine', /^\/mine$/],
+  ['tasks', /^\/p\/(\d+)\/tasks$/],
 ];
 
 export function parseRoute(hash) {

@@ -1,8 +1,9 @@
 import { nameOf, t } from '../i18n/index.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
+import { BOARDS } from '../store/tasks.js';
 
-export function Buildings({ params }) {
+export function Buildings({ app, params }) {
   const pid = Number(params[0]);
   const p = refs.byProject.get(pid);
   const project = refs.projects.find((x) => x.id === pid);
@@ -13,6 +14,23 @@ export function Buildings({ params }) {
       <h2>
         {project?.name} · {t('buildings')}
       </h2>
+      {BOARDS[app?.session?.user?.role] && (
+        <p>
+          <button class="primary big" data-go="tasks" onClick={() => go(`/p/${pid}/tasks`)}>
+            {t(BOARDS[app.session.user.role].title)}
+          </button>
+        </p>
+      )}
+      {['admin', 'manager'].includes(app?.session?.user?.role) && (
+        <p class="manager-links">
+          <button class="link" data-go="dashboard" onClick={() => go(`/p/${pid}/dashboard`)}>
+            {t('dashboard')}
+          </button>{' '}
+          <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
+            {t('delivery_gate')}
+          </button>
+        </p>
+      )}
       <ul class="tiles">
         {p.buildings.map((b) => (
           <li key={b.id}>
@@ -25,6 +43,11 @@ export function Buildings({ params }) {
           </li>
         ))}
       </ul>
+      {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
+        <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
+          {t('duplicates_title')}
+        </button>
+      )}
     </section>
   );
 }

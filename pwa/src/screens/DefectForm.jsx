@@ -5,10 +5,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getLang, nameOf, t } from '../i18n/index.js';
 import { QUICK_PHRASES } from '../i18n/messages.js';
-import { createDefect, updateDefect } from '../page/actions.js';
+import { addPhotos, createDefect, updateDefect } from '../page/actions.js';
 import { refs, roomsOfUnit } from '../page/refs.js';
 import { go } from '../page/router.js';
-import { getDefect } from '../store/defects.js';
+import { defectsOfUnit, getDefect } from '../store/defects.js';
+import { possibleDuplicates } from '../store/duplicates.js';
 import { roomAt, searchTypes } from '../store/filter.js';
 import { PhotoInput, PreparedPhotos } from './PhotoInput.jsx';
 import { PlanView } from './PlanView.jsx';
@@ -48,6 +49,8 @@ export function DefectForm({ route, params, query }) {
   const [photos, setPhotos] = useState([]);
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
+  const [unitDefects, setUnitDefects] = useState([]);
+  const [notDuplicate, setNotDuplicate] = useState(false);
 
   useEffect(() => {
     if (!editing) return;
@@ -63,6 +66,9 @@ export function DefectForm({ route, params, query }) {
     });
   }, [editing, params[0]]);
   useEffect(() => () => photos.forEach((p) => URL.revokeObjectURL(p.previewUrl)), []);
+  useEffect(() => {
+    if (!editing && unitId) defectsOfUnit(unitId).then(setUnitDefects);
+  }, [unitId, editing]);
 
   const results = useMemo(() => {
     if (search) return searchTypes(refs.types, search, 24);
@@ -70,6 +76,19 @@ export function DefectForm({ route, params, query }) {
     return recent.length ? recent : refs.types.slice(0, 12);
   }, [search]);
   const type = refs.typeById.get(typeId);
+  // 可能重复: the same problem already logged on this unit (same type, same room or close by on the plan).
+  const duplicates = editing || notDuplicate ? [] : possibleDuplicates(unitDefects, {
+    unit_id: unitId,
+    type_id: typeId,
+    room_id: roomId === '' ? null : Number(roomId),
+    pin_x: pin?.x ?? null,
+    pin_y: pin?.y ?? null,
+  });
+  const addToExisting = async (d) => {
+    setSaving(true);
+    if (photos.length) await addPhotos(d, photos);
+    go(`/d/${d.id}`, { replace: true });
+  };
 
   const chooseType = (ty) => {
     setTypeId(ty.id);
@@ -211,6 +230,27 @@ export function DefectForm({ route, params, query }) {
             </div>
             <textarea name="description" rows="2" value={description} onInput={(e) => setDescription(e.target.value)} />
           </fieldset>
+          {duplicates.length > 0 && (
+            <div class="duplicate-box" role="alert" data-duplicates={duplicates.length}>
+              <strong>{t('possible_duplicate')}</strong>
+              <ul>
+                {duplicates.map((d) => (
+                  <li key={d.id} data-duplicate={d.id}>
+                    <span>
+                      {nameOf(refs.typeById.get(d.type_id))} · {rooms.find((r) => r.id === d.room_id)?.name ?? ''}{' '}
+                      <span class="muted small">{d.description}</span>
+                    </span>
+                    <button type="button" class="primary" data-action="add-to-existing" disabled={saving} onClick={() => addToExisting(d)}>
+                      {photos.length ? t('add_photos_to_existing') : t('open_existing')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <button type="button" class="link" data-action="not-duplicate" onClick={() => setNotDuplicate(true)}>
+                {t('not_duplicate')}
+              </button>
+            </div>
+          )}
           {error && (
             <p class="error" role="alert">
               {error}

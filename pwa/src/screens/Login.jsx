@@ -16,7 +16,8 @@ export function Login({ app }) {
     try {
       await app.onLogin(await login(username.trim(), password));
     } catch (err) {
-      setError(err instanceof OfflineError ? t('login_offline') : err.message);
+      // A server that answered (too many attempts, a fault) is worded by its code; no answer means offline.
+      setError(err instanceof OfflineError && !err.code ? t('login_offline') : err.message);
     } finally {
       setBusy(false);
     }
@@ -49,6 +50,9 @@ export function Login({ app }) {
       <button class="primary big" type="submit" disabled={busy}>
         {busy ? t('logging_in') : t('login')}
       </button>
+      <a class="link" href="#/join" data-action="join">
+        {t('have_invite')}
+      </a>
       <button
         type="button"
         class="link"

@@ -4,13 +4,22 @@ import { t, when } from '../i18n/index.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getJson } from '../sync/api.js';
-import { downloadProject } from '../sync/download.js';
+import { downloadProject, storageOf } from '../sync/download.js';
+import { refreshRounds } from '../sync/rounds.js';
 import { putReference } from '../store/reference.js';
 
 export function Projects({ app }) {
   const [projects, setProjects] = useState(refs.projects);
   const [progress, setProgress] = useState({});
   const [error, setError] = useState('');
+  const [storage, setStorage] = useState({});
+  const loadStorage = async (ids) => {
+    const got = await Promise.all(ids.map(async (pid) => [pid, await storageOf(pid)]));
+    setStorage((all) => ({ ...all, ...Object.fromEntries(got) }));
+  };
+  useEffect(() => {
+    loadStorage([...refs.byProject.keys()]).catch(() => {});
+  }, []);
   useEffect(() => {
     getJson('/api/projects')
       .then(async (list) => {
@@ -24,8 +33,15 @@ export function Projects({ app }) {
   const download = async (pid) => {
     setError('');
     try {
-      await downloadProject(pid, (p) => setProgress((all) => ({ ...all, [pid]: p })));
+      // The project opens as soon as its reference data is stored; its defects fill in while it downloads.
+      await downloadProject(
+        pid,
+        (p) => setProgress((all) => ({ ...all, [pid]: p })),
+        () => app.reloadRefs(),
+      );
+      await refreshRounds(pid); // rounds, the checklist and its answers, for offline checklist walks
       await app.reloadRefs();
+      await loadStorage([pid]);
       setProgress((all) => ({ ...all, [pid]: null }));
     } catch (e) {
       setError(e.message);
@@ -59,6 +75,14 @@ export function Projects({ app }) {
                 ) : (
                   <span class="badge">{t('not_downloaded')}</span>
                 )}
+                {local?.readyAt && storage[p.id] && (
+                  <span class="muted" data-storage={p.id}>
+                    {t('offline_storage', { used: megabytes(storage[p.id].photoBytes), budget: megabytes(storage[p.id].budget) })}
+                    {storage[p.id].quota
+                      ? ` · ${t('device_storage', { usage: megabytes(storage[p.id].usage), quota: megabytes(storage[p.id].quota) })}`
+                      : ''}
+                  </span>
+                )}
               </button>
               {prog ? (
                 <div class="progress-block">
@@ -66,7 +90,13 @@ export function Projects({ app }) {
                     {t('downloading')}: {t(`step_${prog.step}`)} {prog.done ?? ''}
                     {prog.total ? `/${prog.total}` : ''}
                   </span>
-                  <progress max={prog.total || 1} value={prog.total ? prog.done : undefined} />
+                  {/* Without a total (a delta of unknown length) the bar says "busy", not a made-up share. */}
+                  <progress
+                    data-step={prog.step}
+                    max={prog.total || 1}
+                    value={prog.total ? Math.min(prog.done ?? 0, prog.total) : undefined}
+                  />
+                  {prog.skipped ? <span class="muted">{t('photos_over_budget', { n: prog.skipped })}</span> : null}
                 </div>
               ) : (
                 <button class="secondary big" onClick={() => download(p.id)}>
@@ -79,4 +109,8 @@ export function Projects({ app }) {
       </ul>
     </section>
   );
+}
+
+function megabytes(bytes) {
+  return `${((bytes ?? 0) / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -16,18 +16,15 @@ export const DEFECT_STORES = ['defects', 'outbox', 'comments', 'conflicts'];
 
 export const resetKey = (projectId) => `reset:${projectId}`;
 
-/** Recompute what the device shows for one defect, inside the caller's transaction. */
-export async function rebase(tx, id) {
-  const store = tx.objectStore('defects');
-  const rec = await store.get(id);
-  const pending = await tx.objectStore('outbox').index('defect_id').getAll(id);
+/**
+ * What the device shows for a defect: its last server copy `rec._base` with the pending mutations (by seq)
+ * replayed on top; null when there is nothing to show.
+ */
+function shownRecord(rec, pending) {
   pending.sort((a, b) => a.seq - b.seq);
   let shown = rec?._base ?? null;
   for (const m of pending) shown = applyMutation(shown, m, m.local) ?? shown;
-  if (!shown) {
-    if (rec) await store.delete(id);
-    return null;
-  }
+  if (!shown) return null;
   const next = {
     ...shown,
     _base: rec?._base ?? null,
@@ -35,6 +32,19 @@ export async function rebase(tx, id) {
     _error: pending.find((m) => m.state === 'rejected')?.message ?? null,
   };
   if (rec?._seen !== undefined) next._seen = rec._seen; // the reset epoch that last sent it (see above)
+  return next;
+}
+
+/** Recompute what the device shows for one defect, inside the caller's transaction. */
+export async function rebase(tx, id) {
+  const store = tx.objectStore('defects');
+  const rec = await store.get(id);
+  const pending = await tx.objectStore('outbox').index('defect_id').getAll(id);
+  const next = shownRecord(rec, pending);
+  if (!next) {
+    if (rec) await store.delete(id);
+    return null;
+  }
   await store.put(next);
   return next;
 }
@@ -70,26 +80,49 @@ export async function applyPullPage(projectId, page, cursorKey) {
   return { touched, swept };
 }
 
+/**
+ * Apply a page of changes inside `tx`. A page is up to thousands of entries: the reads are issued together
+ * (one get per defect, one read of the outbox) and the writes are queued without waiting on each, so the
+ * page costs a few round trips to IndexedDB, not four per defect.
+ */
 async function applyInTx(tx, changes, epoch) {
-  const touched = new Set();
+  const defects = tx.objectStore('defects');
+  const latest = new Map(); // defect id → its last change on the page
+  const writes = [];
   for (const ch of changes) {
-    if (ch.kind === 'defect') {
-      const rec = await tx.objectStore('defects').get(ch.id);
-      const base = ch.op === 'upsert' ? stripHistory(ch.data) : null;
-      const stamp = base && epoch !== undefined ? { _seen: epoch } : {};
-      if (rec) await tx.objectStore('defects').put({ ...rec, _base: base, ...stamp });
-      else if (base) await tx.objectStore('defects').put({ ...base, _base: base, ...stamp });
-      touched.add(ch.id);
-    } else if (ch.kind === 'comment') {
-      if (ch.op === 'upsert') await tx.objectStore('comments').put({ ...ch.data, id: ch.id, _pending: false });
-      else await tx.objectStore('comments').delete(ch.id);
+    if (ch.kind === 'defect') latest.set(ch.id, ch);
+    else if (ch.kind === 'comment') {
+      const store = tx.objectStore('comments');
+      writes.push(ch.op === 'upsert' ? store.put({ ...ch.data, id: ch.id, _pending: false }) : store.delete(ch.id));
     } else if (ch.kind === 'conflict') {
-      if (ch.op === 'upsert') await tx.objectStore('conflicts').put({ ...ch.data, id: ch.data?.id ?? ch.id });
-      else await tx.objectStore('conflicts').delete(isNaN(Number(ch.id)) ? ch.id : Number(ch.id));
+      const store = tx.objectStore('conflicts');
+      const key = isNaN(Number(ch.id)) ? ch.id : Number(ch.id);
+      writes.push(ch.op === 'upsert' ? store.put({ ...ch.data, id: ch.data?.id ?? ch.id }) : store.delete(key));
     }
   }
-  for (const id of touched) await rebase(tx, id);
-  return touched.size;
+  const ids = [...latest.keys()];
+  const [records, outbox] = await Promise.all([
+    Promise.all(ids.map((id) => defects.get(id))),
+    ids.length ? tx.objectStore('outbox').getAll() : [],
+  ]);
+  const pendingOf = new Map();
+  for (const m of outbox) {
+    if (!latest.has(m.defect_id)) continue;
+    if (!pendingOf.has(m.defect_id)) pendingOf.set(m.defect_id, []);
+    pendingOf.get(m.defect_id).push(m);
+  }
+  ids.forEach((id, i) => {
+    const ch = latest.get(id);
+    const rec = records[i];
+    const base = ch.op === 'upsert' ? stripHistory(ch.data) : null;
+    const stamp = base && epoch !== undefined ? { _seen: epoch } : {};
+    const stored = rec ? { ...rec, _base: base, ...stamp } : base ? { ...base, _base: base, ...stamp } : null;
+    const next = shownRecord(stored, pendingOf.get(id) ?? []);
+    if (next) writes.push(defects.put(next));
+    else if (rec) writes.push(defects.delete(id));
+  });
+  await Promise.all(writes);
+  return ids.length;
 }
 
 /**

@@ -1,7 +1,11 @@
 /**
  * HTTP to the Flask server: bearer token, JSON, and errors sorted into the two kinds sync cares about:
- * ApiError (the server answered and refused: show its message) and OfflineError (no answer: try later).
+ * ApiError (the server answered and refused) and OfflineError (no answer, or the server is busy: try
+ * later). Every server error is application/problem+json with a stable `code`; the message users see is
+ * the app's wording of that code (i18n/errors.js), in the chosen language, never the server's raw text.
  */
+import { getLang } from '../i18n/index.js';
+import { describeError } from '../i18n/errors.js';
 
 let token = null;
 let onUnauthorized = () => {};
@@ -23,10 +27,25 @@ export class ApiError extends Error {
     super(message);
     this.status = status;
     this.body = body;
+    this.code = typeof body?.code === 'string' ? body.code : null;
+    this.detail = body?.detail ?? body?.message ?? null;
+    this.params = body?.params ?? {};
+    this.fieldErrors = body?.errors ?? null;
   }
 }
 
-export class OfflineError extends Error {}
+export class OfflineError extends Error {
+  constructor(message, code = null) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The problem body of a refusal: its code and the server's detail (older servers sent `message`). */
+export function problemOf(status, data) {
+  const code = data?.code && typeof data.code === 'string' ? data.code : null;
+  return { code, detail: data?.detail ?? data?.message ?? `HTTP ${status}` };
+}
 
 /** fetch with the token; `json` is sent as the body. Returns the Response (callers read it). */
 export async function request(path, { method = 'GET', json, body, headers = {}, signal } = {}) {
@@ -51,10 +70,12 @@ export async function request(path, { method = 'GET', json, body, headers = {}, 
     } catch {
       data = null;
     }
+    const { code, detail } = problemOf(res.status, data);
+    const words = describeError({ code, message: detail }, getLang());
     if (res.status >= 500 || res.status === 429 || res.status === 408) {
-      throw new OfflineError(data?.message ?? `HTTP ${res.status}`);
+      throw new OfflineError(words, code);
     }
-    throw new ApiError(res.status, data?.message ?? `HTTP ${res.status}`, data);
+    throw new ApiError(res.status, words, data);
   }
   return res;
 }

@@ -7,7 +7,9 @@ import { getMeta } from '../store/db.js';
 import { applyPullPage } from '../store/defects.js';
 import { nextBatch, settle } from '../store/outbox.js';
 import { ApiError, getJson, sendJson } from './api.js';
-import { fetchMissingThumbs, pushAnnotations, uploadQueuedPhotos } from './photo-upload.js';
+import { queueReadyAnnotations } from '../store/annotations.js';
+import { fetchMissingThumbs, uploadQueuedPhotos } from './photo-upload.js';
+import { refreshRounds } from './rounds.js';
 
 export const PUSH_BATCH = 100;
 
@@ -37,7 +39,7 @@ export async function push(progress = () => {}) {
           await settle([m], await pushOne(deviceId, [m]));
         } catch (e1) {
           if (!(e1 instanceof ApiError) || e1.status === 409 || e1.status === 403 || e1.status === 401) throw e1;
-          await settle([m], { results: [{ seq: m.seq, status: 'rejected', message: e1.message }] });
+          await settle([m], { results: [{ seq: m.seq, status: 'rejected', code: e1.code, message: e1.detail ?? e1.message }] });
         }
       }
     }
@@ -51,28 +53,38 @@ export async function push(progress = () => {}) {
  * saved together; a `reset` page (the user's scope changed) starts a snapshot after which the project's
  * defects it did not send are dropped, unless they have unsynced mutations (store/defects.js).
  */
-export async function pull(projectId, progress = () => {}) {
+export async function pull(projectId, progress = () => {}, { limit = 1000 } = {}) {
   const key = `cursor:${projectId}`;
   let cursor = (await getMeta(key)) ?? '';
   let received = 0;
+  let defects = 0;
+  let total = null; // a snapshot's first page says how many defects it holds
   const photoShas = new Set();
+  const photos = [];
   for (;;) {
-    const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: '1000' });
+    const q = new URLSearchParams({ cursor, project_id: String(projectId), limit: String(limit) });
     const page = await getJson(`/api/sync/pull?${q}`);
     const changes = page.changes ?? [];
     await applyPullPage(projectId, page, key);
+    if (page.reset) total = null;
+    if (typeof page.total === 'number') total = page.total;
     for (const ch of changes) {
-      if (ch.kind === 'defect' && ch.op === 'upsert') for (const p of ch.data?.photos ?? []) photoShas.add(p.sha256);
+      if (ch.kind !== 'defect' || ch.op !== 'upsert') continue;
+      defects += 1;
+      for (const p of ch.data?.photos ?? []) {
+        photoShas.add(p.sha256);
+        photos.push({ ...p, defect_id: ch.id, contractor_id: ch.data.contractor_id, status: ch.data.status });
+      }
     }
     const advanced = page.cursor != null && page.cursor !== cursor;
     cursor = page.cursor ?? cursor;
     received += changes.length;
-    progress(received);
+    progress(received, { defects, total: total === null ? null : Math.max(total, defects) });
     // A page can be empty and still not be the last (every row on it was outside this user's scope):
     // keep going while the cursor moves.
     if (!page.more || !advanced) break;
   }
-  return { received, photoShas: [...photoShas] };
+  return { received, defects, photoShas: [...photoShas], photos };
 }
 
 /** Push, upload photos, pull every project this device keeps offline, fetch new thumbnails. */
@@ -81,7 +93,8 @@ export async function syncOnce(report = () => {}) {
   const pushed = await push((n) => report({ phase: 'push', done: n }));
   report({ phase: 'photos', done: 0 });
   const uploaded = await uploadQueuedPhotos((done, total) => report({ phase: 'photos', done, total }));
-  await pushAnnotations();
+  // Mark-up waits for its photo to reach the server; once it has, it goes through the outbox.
+  if ((await queueReadyAnnotations()) > 0) await push();
   const projects = (await getMeta('offline_projects')) ?? [];
   let received = 0;
   const shas = [];
@@ -90,6 +103,7 @@ export async function syncOnce(report = () => {}) {
     const r = await pull(pid, (n) => report({ phase: 'pull', done: received + n }));
     received += r.received;
     shas.push(...r.photoShas);
+    await refreshRounds(pid); // rounds, the checklist and every device's answers (sync/rounds.js)
   }
   if (shas.length) {
     report({ phase: 'thumbs', done: 0, total: shas.length });

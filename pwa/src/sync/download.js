@@ -1,90 +1,173 @@
 /**
- * "Download for offline": everything a day in the field needs for one project — buildings, the units
- * the user may see, 户型 with rooms and plan images, the defect library, contractors, inspections, the
- * project's defects (through the sync pull, so later syncs continue from the same cursor) and thumbnails.
+ * "Download for offline": everything a day in the field needs for one project — the defect library,
+ * contractors, buildings, the units the user may see, 户型 with rooms and plan images, inspections, the
+ * project's defects through the sync pull (so later syncs continue from the same cursor) and the photos
+ * the user's role needs offline, within the storage budget the project screen shows.
+ *
+ * Order: reference lists (in parallel), then the defects (the unit screens open as soon as the reference
+ * is stored and fill in page by page), then plan images and photos. The pull's pages are what the device
+ * stores: nothing is listed a second time through REST.
  */
 import { getMeta, setMeta } from '../store/db.js';
-import { applyChanges } from '../store/defects.js';
-import { hasBlob, putBlob } from '../store/photos.js';
-import { getReference, projectKey, putReference } from '../store/reference.js';
+import { getBlob, hasBlob, putBlob } from '../store/photos.js';
+import { projectKey, putReference } from '../store/reference.js';
 import { ApiError, getJson, request } from './api.js';
 import { pull } from './client.js';
-import { fetchMissingThumbs } from './photo-upload.js';
 
-const PAGE = 1000;
+export const STEPS = ['reference', 'defects', 'plans', 'thumbs', 'photos'];
+/** Bytes of photos a project may keep on the device unless the user changes it (meta `photo_budget`). */
+export const DEFAULT_PHOTO_BUDGET = 300 * 1024 * 1024;
+const PARALLEL = 6;
+const DOWNLOAD_PAGE = 2000;
 
-/** Every defect of the project the user may see, through the REST list, applied as server state. */
-export async function snapshotDefects(projectId, progress = () => {}) {
-  const shas = [];
+/** Run `job` over `items`, `width` at a time; `progress(done)` after each. */
+async function inParallel(items, width, job, progress = () => {}) {
+  let next = 0;
   let done = 0;
-  for (let page = 1; ; page++) {
-    const res = await request(`/api/defects?project_id=${projectId}&per_page=${PAGE}&page=${page}`);
-    const total = Number(res.headers.get('X-Total-Count') ?? 0);
-    const rows = await res.json();
-    await applyChanges(rows.map((d) => ({ kind: 'defect', id: d.id, op: 'upsert', data: d })));
-    for (const d of rows) for (const p of d.photos ?? []) shas.push(p.sha256);
-    done += rows.length;
-    progress(done, total);
-    if (rows.length < PAGE || done >= total) return shas;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await job(item);
+      progress(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/**
+ * Fetch one image at `size` into the blob store unless it is there. `admit(bytes)` may refuse to keep a
+ * fetched image (over the budget). Returns the bytes kept on the device for it (0 if refused or missing).
+ */
+async function fetchBlob(sha, size, admit = () => true) {
+  const have = await getBlob(sha, size);
+  if (have) return have.bytes?.byteLength ?? 0;
+  try {
+    const res = await request(`/api/photos/${sha}?size=${size}`);
+    const bytes = await res.arrayBuffer();
+    if (!admit(bytes.byteLength)) return 0;
+    await putBlob(sha, size, { bytes, mime: res.headers.get('Content-Type') || 'image/jpeg' });
+    return bytes.byteLength;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e; // a photo the server does not have (yet) or will not show
+    return 0;
   }
 }
 
-export const STEPS = ['reference', 'plans', 'defects', 'thumbs'];
-
-export async function downloadProject(projectId, report = () => {}) {
-  report({ step: 'reference', done: 0, total: 7 });
-  const globalLists = [
-    ['projects', '/api/projects'],
-    ['library', '/api/defect-library'],
-  ];
-  const projectLists = [
-    ['buildings', `/api/projects/${projectId}/buildings`],
-    ['units', `/api/projects/${projectId}/units`],
-    ['plan-types', `/api/projects/${projectId}/plan-types`],
-    ['inspections', `/api/projects/${projectId}/inspections`],
-  ];
-  let done = 0;
-  for (const [key, url] of globalLists) {
-    await putReference(key, await getJson(url));
-    report({ step: 'reference', done: ++done, total: 7 });
-  }
-  for (const [kind, url] of projectLists) {
-    await putReference(projectKey(projectId, kind), await getJson(url));
-    report({ step: 'reference', done: ++done, total: 7 });
-  }
-  try {
-    await putReference('contractors', await getJson('/api/contractors'));
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e; // some roles may not list contractors
-  }
-  report({ step: 'reference', done: 7, total: 7 });
-
-  const plans = ((await getReference(projectKey(projectId, 'plan-types'))) ?? []).filter((p) => p.plan_sha256);
-  for (let i = 0; i < plans.length; i++) {
-    const sha = plans[i].plan_sha256;
-    if (!(await hasBlob(sha, 'display'))) {
-      try {
-        const res = await request(`/api/photos/${sha}?size=display`);
-        const bytes = await res.arrayBuffer();
-        await putBlob(sha, 'display', { bytes, mime: res.headers.get('Content-Type') || 'image/jpeg' });
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e; // the plan is drawn from its rooms without the image
+/**
+ * What photos the role needs in the field, in the order they are worth keeping: every defect's thumbnail
+ * (lists and pins), then — for a crew — the before-photos of their open work at display size (they retake
+ * the same angle), newest work first.
+ */
+export function photoPlan(photos, user) {
+  const thumbs = [...new Set(photos.map((p) => p.sha256))].map((sha) => ({ sha, size: 'thumb' }));
+  const display = [];
+  if (user?.role === 'crew') {
+    const seen = new Set();
+    for (const p of photos) {
+      const open = p.status === 'assigned' || p.status === 'open';
+      if (p.kind === 'before' && open && p.contractor_id === user.contractor_id && !seen.has(p.sha256)) {
+        seen.add(p.sha256);
+        display.push({ sha: p.sha256, size: 'display' });
       }
     }
-    report({ step: 'plans', done: i + 1, total: plans.length });
   }
+  return { thumbs, display };
+}
 
+/** The project's offline footprint: {photoBytes, budget, quota, usage} (quota/usage from the browser). */
+export async function storageOf(projectId) {
+  const budget = (await getMeta('photo_budget')) ?? DEFAULT_PHOTO_BUDGET;
+  const photoBytes = (await getMeta(`photo_bytes:${projectId}`)) ?? 0;
+  let quota = null;
+  let usage = null;
+  try {
+    ({ quota, usage } = (await globalThis.navigator?.storage?.estimate?.()) ?? {});
+  } catch {
+    // no estimate in this browser
+  }
+  return { photoBytes, budget, quota: quota ?? null, usage: usage ?? null };
+}
+
+export async function downloadProject(projectId, report = () => {}, onUsable = () => {}) {
+  const lists = [
+    ['projects', '/api/projects'],
+    ['library', '/api/defect-library'],
+    [projectKey(projectId, 'buildings'), `/api/projects/${projectId}/buildings`],
+    [projectKey(projectId, 'units'), `/api/projects/${projectId}/units`],
+    [projectKey(projectId, 'plan-types'), `/api/projects/${projectId}/plan-types`],
+    [projectKey(projectId, 'inspections'), `/api/projects/${projectId}/inspections`],
+    ['contractors', '/api/contractors', true], // some roles may not list contractors
+  ];
+  let done = 0;
+  report({ step: 'reference', done, total: lists.length });
+  const stored = {};
+  await Promise.all(
+    lists.map(async ([key, url, optional]) => {
+      try {
+        stored[key] = await getJson(url);
+        await putReference(key, stored[key]);
+      } catch (e) {
+        if (!(optional && e instanceof ApiError)) throw e;
+      }
+      report({ step: 'reference', done: ++done, total: lists.length });
+    }),
+  );
   const projects = new Set((await getMeta('offline_projects')) ?? []);
   projects.add(projectId);
   await setMeta('offline_projects', [...projects]);
-  report({ step: 'defects', done: 0 });
-  const { photoShas } = await pull(projectId, (n) => report({ step: 'defects', done: n }));
-  // Defects that were never changed through sync (imported, demo data) are not in the change feed:
-  // list them too. Listed after the pull, so they are at least as new as the cursor.
-  photoShas.push(...(await snapshotDefects(projectId, (n, total) => report({ step: 'defects', done: n, total }))));
+  await onUsable(); // the unit screens can open now; defects fill in page by page
 
-  report({ step: 'thumbs', done: 0, total: photoShas.length });
-  await fetchMissingThumbs(photoShas, (d, t) => report({ step: 'thumbs', done: d, total: t }));
+  report({ step: 'defects', done: 0, total: null });
+  // Pages of 2,000: on a slow link each request costs its latency again (Slow 4G: over half a second).
+  const { photos } = await pull(projectId, (_, p) => report({ step: 'defects', done: p.defects, total: p.total }), {
+    limit: DOWNLOAD_PAGE,
+  });
+
+  const plans = (stored[projectKey(projectId, 'plan-types')] ?? []).filter((p) => p.plan_sha256);
+  report({ step: 'plans', done: 0, total: plans.length });
+  await inParallel(
+    plans,
+    PARALLEL,
+    (p) => fetchBlob(p.plan_sha256, 'display'),
+    (d) => report({ step: 'plans', done: d, total: plans.length }),
+  );
+
+  const session = await getMeta('session');
+  const { thumbs, display } = photoPlan(photos, session?.user);
+  const budget = (await getMeta('photo_budget')) ?? DEFAULT_PHOTO_BUDGET;
+  let bytes = 0; // photo bytes of this project on the device
+  let skipped = 0;
+  // Checked and counted in one synchronous step, so parallel fetches never overshoot the budget.
+  const admit = (n) => {
+    if (bytes + n > budget) {
+      skipped += 1; // over the budget: shown from the server when there is a connection
+      return false;
+    }
+    bytes += n;
+    return true;
+  };
+  for (const [step, list] of [
+    ['thumbs', thumbs],
+    ['photos', display],
+  ]) {
+    if (!list.length) continue;
+    report({ step, done: 0, total: list.length });
+    await inParallel(
+      list,
+      PARALLEL,
+      async ({ sha, size }) => {
+        if (await hasBlob(sha, size)) {
+          bytes += (await getBlob(sha, size))?.bytes?.byteLength ?? 0; // already here: it counts
+        } else if (bytes >= budget) {
+          skipped += 1;
+        } else {
+          await fetchBlob(sha, size, admit);
+        }
+      },
+      (d) => report({ step, done: d, total: list.length, bytes, budget }),
+    );
+  }
+  await setMeta(`photo_bytes:${projectId}`, bytes);
   await setMeta(`ready:${projectId}`, new Date().toISOString());
-  report({ step: 'done' });
+  report({ step: 'done', bytes, budget, skipped });
 }

@@ -8,7 +8,7 @@
  */
 import { fetchPhoto } from '../photo/remote.js';
 import { db, getMeta, setMeta } from '../store/db.js';
-import { getBlob, hasBlob, photoUploaded, photosToUpload, updatePhoto } from '../store/photos.js';
+import { getBlob, hasBlob, photoUploaded, photosToUpload, putBlob, updatePhoto } from '../store/photos.js';
 import { ApiError, OfflineError, getJson, request, sendJson } from './api.js';
 
 export const CHUNKED_ABOVE = 2 * 1024 * 1024;
@@ -134,32 +134,4 @@ export async function fetchMissingThumbs(shas, progress = () => {}) {
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-}
-
-/** Photo mark-up saved on this device and not yet on the server: keys "ann:<sha256>" in meta. */
-export async function dirtyAnnotations() {
-  const d = await db();
-  const range = IDBKeyRange.bound('ann:', 'ann:\uffff');
-  const keys = await d.getAllKeys('meta', range);
-  const values = await d.getAll('meta', range);
-  return keys.map((k, i) => ({ sha256: k.slice(4), ...values[i] })).filter((a) => a.dirty);
-}
-
-/** Send mark-up whose photo the server already has (queued photos go first). */
-export async function pushAnnotations() {
-  const queued = new Set((await photosToUpload()).map((p) => p.sha256));
-  let sent = 0;
-  for (const a of await dirtyAnnotations()) {
-    if (queued.has(a.sha256)) continue;
-    try {
-      await sendJson('PUT', `/api/photos/${a.sha256}/annotations`, { shapes: a.shapes });
-      const cur = await getMeta(`ann:${a.sha256}`);
-      if (cur && cur.at === a.at) await setMeta(`ann:${a.sha256}`, { ...cur, dirty: false });
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      await setMeta(`ann:${a.sha256}`, { ...a, dirty: false, error: e.message });
-    }
-    sent += 1;
-  }
-  return sent;
 }

@@ -2,7 +2,7 @@
 and the multipart upload id of direct-to-S3 upload sessions.
 
 Revision ID: 7c3f9a1d2e40
-Revises: 7c3e9a51b2d4
+Revises: c7350cec1862
 Create Date: 2026-12-01 01:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import domain.models.base
 
 revision = "7c3f9a1d2e40"
-down_revision = "7c3e9a51b2d4"
+down_revision = "c7350cec1862"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,60 @@
+/**
+ * The work lists of each role, from the local store (offline): a crew's assigned defects by deadline, an
+ * inspector's defects awaiting re-check in walking order, a manager's undispatched defects. Pure
+ * functions over defect records, so they are unit-tested and fast on thousands of items.
+ */
+
+const TIME_MAX = 8.64e15;
+const due = (d) => (d.fix_due_at ? Date.parse(d.fix_due_at) : d.due_date ? Date.parse(`${d.due_date}T23:59:59`) : TIME_MAX);
+
+/** Which list a role works from, and the statuses it holds. */
+export const BOARDS = {
+  crew: { title: 'tasks_crew', statuses: ['assigned'] },
+  inspector: { title: 'tasks_recheck', statuses: ['fixed'] },
+  manager: { title: 'tasks_dispatch', statuses: ['open'] },
+  admin: { title: 'tasks_dispatch', statuses: ['open'] },
+};
+
+export function isOverdue(d, now = Date.now()) {
+  return d.status === 'assigned' && due(d) < now;
+}
+
+/**
+ * The board's items: filtered, then overdue first (highest escalation first), then by deadline, then
+ * in walking order (building, floor, unit). `unitOf(id)` gives {building_id, floor, number}.
+ */
+export function boardItems(defects, role, unitOf, { building = '', trade = '', typeTrade = () => '' } = {}, now = Date.now()) {
+  const board = BOARDS[role];
+  if (!board) return [];
+  const walk = (d) => {
+    const u = unitOf(d.unit_id) ?? {};
+    return [u.building_id ?? 0, u.floor ?? 0, String(u.number ?? '')];
+  };
+  const rows = defects.filter(
+    (d) =>
+      board.statuses.includes(d.status) &&
+      (!building || unitOf(d.unit_id)?.building_id === Number(building)) &&
+      (!trade || typeTrade(d.type_id) === trade),
+  );
+  const keyed = rows.map((d) => ({ d, over: isOverdue(d, now), level: d.escalation_level || 0, due: due(d), walk: walk(d) }));
+  keyed.sort(
+    (a, b) =>
+      Number(b.over) - Number(a.over) ||
+      b.level - a.level ||
+      a.due - b.due ||
+      a.walk[0] - b.walk[0] ||
+      a.walk[1] - b.walk[1] ||
+      a.walk[2].localeCompare(b.walk[2]),
+  );
+  return keyed.map((k) => k.d);
+}
+
+/** Items grouped by unit, keeping the board's order of first appearance. */
+export function groupByUnit(items) {
+  const groups = new Map();
+  for (const d of items) {
+    if (!groups.has(d.unit_id)) groups.set(d.unit_id, []);
+    groups.get(d.unit_id).push(d);
+  }
+  return [...groups.entries()];
+}
