@@ -5,10 +5,11 @@
     python bench/day_bench.py --quick              # a short run (smoke test)
 
 The server runs as in production on this machine: gunicorn over PostgreSQL with local photo storage.
-``--layout split`` (default) runs a pool for sync (``/api/sync``) and a pool for photo uploads
-(``/api/photos``) — what a reverse proxy does by path, see docs/photos.md — and one image worker
-(``flask photos work``) at a lower CPU priority. ``--layout single`` runs one pool of 4 workers serving
-everything and no image worker (photos are processed inside the upload request, the layout issue 18 measured).
+``--layout split`` (default) runs a pool for sync (``/api/sync``, 4 workers) and a pool for photo uploads
+(``/api/photos``, 1 worker × 4 threads) — what a reverse proxy does by path, see docs/photos.md — and one image worker
+(``flask photos work``; ``--worker-nice`` lowers its CPU priority). ``--layout single`` runs one pool of
+4 workers serving everything and no image worker (photos processed inside the upload request, as issue 18
+measured).
 
 The load, time-compressed: the busiest minutes of the day rather than the whole day, at the real rate.
 - 170 inspector devices: every ~30 s (jittered) upload 1–3 distinct ~400 KB 2048 px photos, push a
@@ -49,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sync_bench import PROBLEMS, WORDS, Server, drop_pg, free_port, pct, pg_database  # noqa: E402
+from sync_bench import PROBLEMS, WORDS, Server, cpu_seconds, drop_pg, free_port, pct, pg_database  # noqa: E402
 
 CYCLE = 30.0  # seconds between a device's rounds
 TARGET_MS = 250.0
@@ -388,7 +389,7 @@ class SlowStartServer(Server):
 
 
 class Pools:
-    def __init__(self, url: str, layout: str, image_workers: int):
+    def __init__(self, url: str, layout: str, image_workers: int, nice: int = 0):
         self.procs: list[subprocess.Popen[bytes]] = []
         self.servers: list[Server] = []
         self.instance = tempfile.mkdtemp(prefix="day-bench-")
@@ -399,14 +400,28 @@ class Pools:
             self.servers.append(self.sync)
             self.photos = self.sync
         else:
-            self.sync = SlowStartServer(url, 3, 1)
-            self.photos = SlowStartServer(url, 2, 4)
+            self.sync = SlowStartServer(url, 4, 1)  # as many as the single layout has for everything
+            self.photos = SlowStartServer(url, 1, 4)  # an upload is a hash and a copy now
             self.servers += [self.sync, self.photos]
         env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
         self.log = open(Path(self.instance) / "image-worker.log", "wb")  # noqa: SIM115
         for _ in range(image_workers):
-            cmd = [sys.executable, "-m", "flask", "--app", "server.app", "photos", "work", "--nice", "10"]
+            cmd = [sys.executable, "-m", "flask", "--app", "server.app", "photos", "work", "--nice", str(nice)]
             self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log))
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each part of the server (gunicorn workers by pool, image workers)."""
+
+        def workers(server: Server) -> list[int]:
+            path = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+            return [int(c) for c in path.read_text().split()]
+
+        out = {"sync pool": cpu_seconds(workers(self.sync))}
+        if self.photos is not self.sync:
+            out["photo pool"] = cpu_seconds(workers(self.photos))
+        if self.procs:
+            out["image workers"] = cpu_seconds([p.pid for p in self.procs])
+        return out
 
     def stop(self) -> None:
         for p in self.procs:
@@ -512,6 +527,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0, help="length of the main run")
     ap.add_argument("--step-seconds", type=float, default=60.0, help="length of each capacity step")
     ap.add_argument("--max-devices", type=int, default=400)
+    ap.add_argument("--worker-nice", type=int, default=0, help="CPU priority of the image workers (os.nice)")
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.quick:
@@ -524,14 +540,15 @@ def main() -> None:
     name = f"yanshou_day_{os.getpid()}"
     url = pg_database(name)
     world = setup(url, max(inspectors, args.max_devices - 30), 20, 10)
-    pools = Pools(url, args.layout, image_workers)
+    pools = Pools(url, args.layout, image_workers, args.worker_nice)
     try:
-        c0 = cpu_busy()
+        c0, own0 = cpu_busy(), pools.cpu()
         t0 = time.time()
         stats = run_load(world, pools.sync.base, pools.photos.base, pool, inspectors, args.seconds)
         c1 = cpu_busy()
         main_figs = summary(f"{args.devices} devices", stats, time.time() - t0, (c1[0] - c0[0]) / (c1[1] - c0[1]))
         checked = audit(url, os.environ["MEDIA_ROOT"], stats)
+        drained = {k: v - own0[k] for k, v in pools.cpu().items()}  # with the derivatives made meanwhile
         held: int | None = args.devices if main_figs["push_p99"] <= TARGET_MS else None
         if args.step_seconds > 0:
             step = 50
@@ -571,6 +588,11 @@ def main() -> None:
         f" {checked['photos_acked']} photos acknowledged; missing {lost}, duplicated"
         f" {checked['mutations_duplicated']}, derivatives missing {checked['derivatives_missing']}"
     )
+    photos = max(1, checked["photos_acked"])
+    parts = ", ".join(f"{k} {v:.1f} s" for k, v in drained.items())
+    print(f"{'server CPU':24s}: {parts} (main run, derivatives drained)")
+    per_photo = sum(drained.values()) / photos * 1000
+    print(f"{'server CPU per photo':24s}: {per_photo:.0f} ms (all the server's CPU, pushes and pulls included)")
     print(f"{'devices held':24s}: {held if held is not None else '< 50'} at push p99 ≤ 250 ms")
 
 

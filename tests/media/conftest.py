@@ -133,7 +133,9 @@ class Scene:
         from server.extensions import db
 
         defect = f.DefectFactory(unit=self.unit, **kwargs)
-        db.session.add(DefectPhoto(defect_id=defect.id, sha256=digest, kind="before"))
+        # Added (a clock), not a removal tombstone: only an added photo makes it visible with its defect.
+        clock = "0000000000001:00000:scene"
+        db.session.add(DefectPhoto(defect_id=defect.id, sha256=digest, kind="before", clock=clock))
         db.session.commit()
         return defect
 
