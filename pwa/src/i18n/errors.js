@@ -39,6 +39,7 @@ export const ERRORS = {
   fix_needs_after_photo: {
     zh: '维修完成前需要至少一张整改后照片。请拍一张整改后的照片，再点「已修复」。',
     en: 'A fix needs at least one after-photo. Take a photo of the repaired spot, then mark it fixed again.',
+  },
   mutation_unknown: {
     zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
     en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',
