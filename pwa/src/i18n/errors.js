@@ -79,7 +79,7 @@ export const ERRORS = {
   conflict_resolved: {
     zh: '该冲突已由他人处理。请刷新查看结果。',
     en: 'Someone has already settled this conflict. Refresh to see the outcome.',
-    },
+  },
   stats_unknown_filter: {
     zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
     en: 'The statistics do not know this filter. Clear the filters and choose again.',
