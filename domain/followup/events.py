@@ -42,10 +42,20 @@ def regional() -> Any:
     return select(User.id).where(User.role == "admin", User.active.is_(True))
 
 
+def _memo(session: Session, key: tuple[Any, ...], load: Any) -> Any:
+    """Looked up once per transaction (a push dispatching 100 defects to one contractor asks once)."""
+    from .deadlines import EVENTS_CACHE
+
+    cache: dict[tuple[Any, ...], Any] = session.info.setdefault(EVENTS_CACHE, {})
+    if key not in cache:
+        with session.no_autoflush:
+            cache[key] = load()
+    return cache[key]
+
+
 def target_users(session: Session, notify: str, project_id: int, contractor_id: int | None) -> list[int]:
     stmt = {"crew": crew_of(contractor_id), "manager": managers_of(project_id), "regional": regional()}[notify]
-    with session.no_autoflush:
-        return list(session.scalars(stmt))
+    return list(_memo(session, ("users", notify, project_id, contractor_id), lambda: list(session.scalars(stmt))))
 
 
 def payload(kind: str, d: Defect, level: int | None = None, note: str = "") -> dict[str, Any]:
@@ -82,13 +92,17 @@ def emit(
             if users
             else {}
         )
-        hooks = session.scalars(
-            select(Webhook).where(
-                Webhook.project_id == d.project_id,
-                Webhook.active.is_(True),
-                or_(Webhook.kinds == "", Webhook.kinds.like(f"%,{kind},%")),
-            )
-        ).all()
+        hooks = _memo(
+            session,
+            ("hooks", d.project_id, kind),
+            lambda: session.scalars(
+                select(Webhook).where(
+                    Webhook.project_id == d.project_id,
+                    Webhook.active.is_(True),
+                    or_(Webhook.kinds == "", Webhook.kinds.like(f"%,{kind},%")),
+                )
+            ).all(),
+        )
     tag = f",{kind},"
     inbox: list[dict[str, Any]] = []
     outbox: list[dict[str, Any]] = []
