@@ -56,8 +56,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import views as photo_views
     from .projects import views as project_views
     from .stats import delivery as delivery_views
+    from .stats import reports as report_views
     from .stats import views as stats_views
     from .sync_api import views as sync_views
+    from .walkthroughs import views as walkthrough_views
 
     errors.init_app(app)
     requestlog.init_app(app)
@@ -66,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(walkthrough_views.pages)
     for blp in (
         accounts_views.blp,
         project_views.blp,
@@ -76,8 +79,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sync_views.blp,
         followup_views.blp,
         notification_views.blp,
+        walkthrough_views.blp,
         stats_views.blp,
         delivery_views.blp,
+        report_views.blp,
     ):
         api.register_blueprint(blp)
     register_cli(app)

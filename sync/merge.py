@@ -6,7 +6,6 @@ rejected mutation leaves no trace but its result.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -71,6 +70,7 @@ class Lookups:
     contractors: set[int] = field(default_factory=set)
     existing_comments: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # comment → defect
     photos: set[str] = field(default_factory=set)  # hashes the user may attach (sync.photo_access)
+    annotatable: set[str] = field(default_factory=set)  # stored photos the user may see
 
 
 @dataclass
@@ -150,7 +150,7 @@ class Context:
 @dataclass
 class Applied:
     status: str  # applied | merged | duplicate | conflict
-    defect: Defect | uuid.UUID  # the model object, or the id of a defect created by this mutation
+    defect: Defect | uuid.UUID | None  # the model object, or the id of a defect created by this mutation
     message: str = ""
     conflict_id: int | None = None
     code: str = ""  # for a conflict: why (sync.codes)
@@ -397,12 +397,3 @@ def change_status(ctx: Context, args: StatusArgs) -> Applied:
 
 # The mutations that read or change a defect's photo rows (the push loads those rows only for them).
 PHOTO_MUTATIONS = frozenset({"defect.photo_add", "defect.photo_remove"})
-
-HANDLERS: dict[str, Callable[[Context, Any], Applied]] = {
-    "defect.create": create,
-    "defect.update": update,
-    "defect.status": change_status,
-    "defect.photo_add": photo_add,
-    "defect.photo_remove": photo_remove,
-    "defect.comment": comment,
-}

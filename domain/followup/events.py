@@ -25,6 +25,7 @@ TITLES = {
     "fixed": "已维修，待复验 / Fixed, awaiting re-check",
     "recheck_failed": "复验不通过 / Re-check failed",
     "closed": "已关闭 / Closed",
+    "disputed": "业主对维修有异议，待复验 / The owner disputes the repair: re-check",
     "digest": "每日汇总 / Daily digest",
 }
 

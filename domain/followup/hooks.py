@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Defect, Escalation, EscalationStep, User
+from .. import policy
+from ..models import Defect, Escalation, EscalationStep, HomeownerUnit, Inspection, User
 from . import deadlines, defaults, events
 
 RECHECK_ESCALATES_AT = 2  # the second failed re-check climbs one level at once
@@ -52,7 +53,12 @@ def after_status(
         recheckers = set(events.target_users(session, "manager", d.project_id, None))
         if d.reporter_id is not None and _role(session, d.reporter_id) in ("inspector", "manager", "admin"):
             recheckers.add(d.reporter_id)
-        events.emit(session, "fixed", d, recheckers, f"fixed:{d.id}:{new['fixed_at']}", now)
+        if before == "closed":  # the homeowner disputed a closed repair: back to re-check, the crew hears too
+            recheckers |= set(events.target_users(session, "crew", d.project_id, d.contractor_id))
+            events.emit(session, "disputed", d, recheckers, f"disputed:{d.id}:{now.isoformat()}", now, note=note)
+        else:
+            recheckers |= _owners(session, d)  # the homeowner confirms or disputes the repair
+            events.emit(session, "fixed", d, recheckers, f"fixed:{d.id}:{new['fixed_at']}", now)
     if before == "fixed" and after == "assigned" and (new["repeat_count"] or 0) > (old["repeat_count"] or 0):
         users = events.target_users(session, "crew", d.project_id, d.contractor_id)
         events.emit(session, "recheck_failed", d, users, f"recheck_failed:{d.id}:{new['repeat_count']}", now, note=note)
@@ -62,7 +68,20 @@ def after_status(
         told = set(events.target_users(session, "crew", d.project_id, d.contractor_id))
         if d.reporter_id is not None:
             told.add(d.reporter_id)  # a homeowner hears about their own unit's defect
+        told |= _owners(session, d)
         events.emit(session, "closed", d, told, f"closed:{d.id}:{new['closed_at']}", now)
+
+
+def _owners(session: Session, d: Defect) -> set[int]:
+    """The homeowners of the defect's unit who may see it (found with them, or reported by them)."""
+    with session.no_autoflush:
+        owners = set(session.scalars(select(HomeownerUnit.user_id).where(HomeownerUnit.unit_id == d.unit_id)))
+        if not owners:
+            return set()
+        kind = session.scalar(select(Inspection.kind).where(Inspection.id == d.inspection_id))
+    if kind in policy.CUSTOMER_FACING_KINDS:
+        return owners
+    return owners & {d.reporter_id}
 
 
 def _role(session: Session, user_id: int) -> str | None:

@@ -27,9 +27,10 @@ from .followup import (
     Webhook,
 )
 from .library import DefectArea, DefectType
-from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
+from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
+from .walkthrough import Walkthrough
 
 __all__ = [
     "ApiToken",
@@ -55,6 +56,7 @@ __all__ = [
     "Membership",
     "Photo",
     "PhotoAnnotation",
+    "PhotoJob",
     "PhotoUpload",
     "PhotoUploadChunk",
     "PhotoUploader",
@@ -68,6 +70,7 @@ __all__ = [
     "Unit",
     "UnitInspection",
     "User",
+    "Walkthrough",
     "new_uuid",
     "ContractorRoute",
     "DeadlinePolicy",

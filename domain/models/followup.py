@@ -24,6 +24,7 @@ EVENT_KINDS = (
     "fixed",  # 已维修，待复验
     "recheck_failed",  # 复验不通过
     "closed",  # 已关闭
+    "disputed",  # 业主异议，待复验
     "digest",  # 每日汇总
 )
 CHANNELS = ("inbox", "email", "webhook")

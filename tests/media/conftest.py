@@ -73,6 +73,7 @@ def app_config(tmp_path: Path, database_url: str, storage_config: dict[str, Any]
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "MEDIA_TMP_DIR": str(tmp),
+        "MEDIA_DERIVATIVES": "inline",  # tests of the image workers ask for "worker"
         **storage_config,
     }
 

@@ -112,6 +112,18 @@ export const ERRORS = {
     zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
     en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
   },
+  export_invalid: {
+    zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
+    en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
+  },
+  walkthrough_not_found: {
+    zh: '找不到该签字记录，或您无权查看。请确认房号后再试。',
+    en: 'This signed record was not found or is not yours to see. Check the unit and try again.',
+  },
+  pdf_too_large: {
+    zh: '文件过大，不是本系统出具的验房记录。请上传系统发出的 PDF。',
+    en: 'The file is too large to be a record this system issued. Upload the PDF the system gave you.',
+  },
 };
 
 /** The words for an error code in `lang`, or null when the code is unknown to this version of the app. */

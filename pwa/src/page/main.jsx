@@ -7,8 +7,8 @@ import { photoCounts } from '../store/photos.js';
 import { setUnauthorizedHandler } from '../sync/api.js';
 import { syncOnce } from '../sync/client.js';
 import { SyncDriver } from '../sync/driver.js';
+import { waitingAnnotations } from '../store/annotations.js';
 import { syncInbox } from '../sync/inbox.js';
-import { dirtyAnnotations } from '../sync/photo-upload.js';
 import { ensureDevice, loadSession, logout, persistStorage, refreshMe } from '../sync/session.js';
 import { setSyncTrigger } from './actions.js';
 import { App } from './App.jsx';
@@ -26,7 +26,7 @@ const app = {
 };
 
 app.refreshCounts = async () => {
-  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), dirtyAnnotations()]);
+  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), waitingAnnotations()]);
   app.counts = { records: o.pending, rejected: o.rejected, photos: p.pending, photoErrors: p.failed, annotations: a.length };
   emit('counts', app.counts);
   maybeUpdate();

@@ -96,7 +96,7 @@ export function applyMutation(defect, m, ctx = {}) {
   }
 }
 
-/** The id of the defect a mutation is about. */
+/** The id of the defect a mutation is about (null for photo mark-up, `photo.annotate`). */
 export function defectIdOf(m) {
-  return m.args.id;
+  return m.args.id ?? null;
 }

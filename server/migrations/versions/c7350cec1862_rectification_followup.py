@@ -2,7 +2,7 @@
 records, the in-app inbox, the notification outbox, webhooks and users' channel choices.
 
 Revision ID: c7350cec1862
-Revises: 7c3e9a51b2d4
+Revises: 8e4f1b3c6a21
 Create Date: 2026-12-01 00:28:07.229295
 
 """
@@ -15,7 +15,7 @@ import domain.models.base
 
 # revision identifiers, used by Alembic.
 revision = "c7350cec1862"
-down_revision = "7c3e9a51b2d4"
+down_revision = "8e4f1b3c6a21"
 branch_labels = None
 depends_on = None
 
