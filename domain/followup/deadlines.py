@@ -24,6 +24,7 @@ from . import defaults
 CHINA = timezone(timedelta(hours=8))  # no daylight saving
 FIX_NEEDS_AFTER_PHOTO = define("fix_needs_after_photo", 422, "A fix needs at least one after-photo")
 _CACHE = "followup.limits"
+EVENTS_CACHE = "followup.events"  # recipients and webhooks looked up by domain.followup.events
 
 
 def local_date(at: datetime) -> date:
@@ -37,6 +38,7 @@ def end_of_day(day: date) -> datetime:
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction: Any) -> None:
     session.info.pop(_CACHE, None)
+    session.info.pop(EVENTS_CACHE, None)
 
 
 def limits(session: Session, project_id: int, type_id: int, severity: str) -> tuple[int, int]:

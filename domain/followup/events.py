@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Defect, InboxMessage, Membership, NotifySettings, OutboxMessage, User, Webhook
@@ -42,10 +43,20 @@ def regional() -> Any:
     return select(User.id).where(User.role == "admin", User.active.is_(True))
 
 
+def _memo(session: Session, key: tuple[Any, ...], load: Any) -> Any:
+    """Looked up once per transaction (a push dispatching 100 defects to one contractor asks once)."""
+    from .deadlines import EVENTS_CACHE
+
+    cache: dict[tuple[Any, ...], Any] = session.info.setdefault(EVENTS_CACHE, {})
+    if key not in cache:
+        with session.no_autoflush:
+            cache[key] = load()
+    return cache[key]
+
+
 def target_users(session: Session, notify: str, project_id: int, contractor_id: int | None) -> list[int]:
     stmt = {"crew": crew_of(contractor_id), "manager": managers_of(project_id), "regional": regional()}[notify]
-    with session.no_autoflush:
-        return list(session.scalars(stmt))
+    return list(_memo(session, ("users", notify, project_id, contractor_id), lambda: list(session.scalars(stmt))))
 
 
 def payload(kind: str, d: Defect, level: int | None = None, note: str = "") -> dict[str, Any]:
@@ -82,56 +93,62 @@ def emit(
             if users
             else {}
         )
-        hooks = session.scalars(
-            select(Webhook).where(
-                Webhook.project_id == d.project_id,
-                Webhook.active.is_(True),
-                or_(Webhook.kinds == "", Webhook.kinds.like(f"%,{kind},%")),
-            )
-        ).all()
+        hooks = _memo(
+            session,
+            ("hooks", d.project_id, kind),
+            lambda: session.scalars(
+                select(Webhook).where(
+                    Webhook.project_id == d.project_id,
+                    Webhook.active.is_(True),
+                    or_(Webhook.kinds == "", Webhook.kinds.like(f"%,{kind},%")),
+                )
+            ).all(),
+        )
     tag = f",{kind},"
+    inbox: list[dict[str, Any]] = []
+    outbox: list[dict[str, Any]] = []
+    message = {
+        "kind": kind,
+        "project_id": d.project_id,
+        "payload": {**data, "title": title},
+        "next_attempt_at": at,
+        "created_at": at,
+        "status": "pending",
+        "attempts": 0,
+        "last_error": "",
+    }
     for uid in users:
         pref = prefs.get(uid)
         if pref is None or tag not in pref.muted_kinds:
-            session.add(
-                InboxMessage(
-                    key=f"{key}:u{uid}"[:160],
-                    user_id=uid,
-                    kind=kind,
-                    project_id=d.project_id,
-                    defect_id=d.id,
-                    level=level,
-                    title=title,
-                    body=note[:2000],
-                    created_at=at,
-                )
+            inbox.append(
+                {
+                    "key": f"{key}:u{uid}"[:160],
+                    "user_id": uid,
+                    "kind": kind,
+                    "project_id": d.project_id,
+                    "defect_id": d.id,
+                    "level": level,
+                    "title": title,
+                    "body": note[:2000],
+                    "created_at": at,
+                }
             )
         if pref is not None and pref.email and tag in pref.email_kinds:
-            session.add(
-                OutboxMessage(
-                    key=f"{key}:e{uid}"[:160],
-                    channel="email",
-                    target=pref.email,
-                    kind=kind,
-                    project_id=d.project_id,
-                    payload={**data, "title": title},
-                    next_attempt_at=at,
-                    created_at=at,
-                )
-            )
+            outbox.append({**message, "key": f"{key}:e{uid}"[:160], "channel": "email", "target": pref.email})
     for hook in hooks:
-        session.add(
-            OutboxMessage(
-                key=f"{key}:w{hook.id}"[:160],
-                channel="webhook",
-                target=str(hook.id),
-                kind=kind,
-                project_id=d.project_id,
-                payload={**data, "title": title},
-                next_attempt_at=at,
-                created_at=at,
-            )
-        )
+        outbox.append({**message, "key": f"{key}:w{hook.id}"[:160], "channel": "webhook", "target": str(hook.id)})
+    _insert_once(session, InboxMessage, inbox)
+    _insert_once(session, OutboxMessage, outbox)
+
+
+def _insert_once(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert on the transaction's connection, skipping keys already recorded: re-folding a defect's
+    status commands may notice the same event again. (Not through the session: that would flush every
+    object a push has pending, one statement each.)"""
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.connection().execute(dialect.insert(model).on_conflict_do_nothing(), rows)
 
 
 def event_key(kind: str, defect_id: uuid.UUID, at: datetime) -> str:

@@ -1,0 +1,61 @@
+"""A crew member accepts (接单) a dispatched defect on the tablet, cannot mark it fixed without an
+after-photo, and after the follow-up job runs finds the escalations in the inbox with an unread badge."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from . import pwa
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_crew_accepts_and_reads_the_inbox(server, new_context, tmp_path):
+    ctx = new_context()
+    page = ctx.new_page()
+    pwa.login(page, server.base, "crew1")
+    pwa.download(page, pwa.DEMO_PROJECT)
+    mine = server.get("crew1", "/api/defects?status=assigned&per_page=1000").json()
+    todo = next(d for d in mine if d["accepted_at"] is None)
+
+    page.goto(f"{server.base}/#/d/{todo['id']}")
+    page.wait_for_selector("[data-defect-detail]")
+    page.wait_for_selector("[data-field=fix_due_at]")
+    assert page.locator("[data-status-action=fix]").is_disabled()  # no after-photo yet
+    page.click("[data-status-action=accept]")
+    pwa.wait_synced(page)
+    after = next(
+        d for d in server.get("crew1", "/api/defects?status=assigned&per_page=1000").json() if d["id"] == todo["id"]
+    )
+    assert after["accepted_at"] is not None
+
+    # The follow-up pass (as cron or serve.sh runs it) escalates the demo's overdue defects.
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance")}
+    env.pop("DATABASE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "server.app", "followup", "run", "--no-deliver"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    pwa.sync_now(page, server.base)
+    page.wait_for_selector("[data-inbox-badge]:not([data-inbox-badge='0'])", timeout=60_000)
+    page.click(".inbox-btn")
+    page.wait_for_selector("[data-message=overdue]")
+    unread = int(page.locator("[data-inbox-badge]").get_attribute("data-inbox-badge"))
+    page.click("[data-action=read-all]")
+    page.wait_for_selector("[data-inbox-badge='0']")
+    assert unread > 0
+    # Read offline too: what was fetched stays on the device.
+    ctx.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-message=overdue]")
