@@ -32,7 +32,7 @@ class InboxMessageSchema(Schema):
 
 class InboxQuerySchema(Schema):
     unread = fields.Boolean(load_default=False)
-    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))
+    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 

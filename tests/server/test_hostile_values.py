@@ -137,7 +137,7 @@ def test_depth_counting_ignores_brackets_inside_strings():
 
 
 def test_unknown_filters_are_refused_with_the_supported_list(client, admin):
-    for query in ("overdue=1", "severity_level=A", "typeid=3", "page=1&sort=due"):
+    for query in ("overdue_days=1", "severity_level=A", "typeid=3", "page=1&sort=due"):
         r = client.get(f"/api/defects?{query}", headers=admin)
         assert r.status_code == 400, query
         body = r.get_json()

@@ -140,6 +140,10 @@ def test_defect_list_exports_with_its_filters(client, auth, data):
         == 1
     )  # header only
     assert export(client, auth, data, "owner", "?format=csv").status_code == 403
-    for bad in ("?format=pdf", "?project_id=abc", "?status=lost", "?colour=red", "?project_id=99999999999"):
+    for bad in ("?format=pdf", "?project_id=abc", "?status=lost", "?project_id=99999999999"):
         res = export(client, auth, data, "manager", bad)
         assert res.status_code == 422 and res.json["code"] == "export_invalid", bad
+    res = export(client, auth, data, "manager", "?colour=red")  # an unknown filter names the supported ones
+    assert (
+        res.status_code == 400 and res.json["code"] == "unknown_filter" and "status" in res.json["params"]["supported"]
+    )
