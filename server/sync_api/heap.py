@@ -12,10 +12,22 @@ from __future__ import annotations
 
 import gc
 
-YOUNG = 50_000  # allocations between young collections (CPython's default is 700 or 2,000)
+# Young collections start when the net count of new container objects (allocations minus frees) passes
+# this. A push or a pull page holds a few hundred thousand objects at once (rows, dicts, ORM state) and
+# frees them by reference counting: at CPython's default of 700 it would walk them dozens of times per
+# request. Only cyclic garbage waits longer to be freed, and a request makes little.
+YOUNG = 1_000_000
+
+
+_tuned = False
 
 
 def tune() -> None:
+    """Once per process (a test run builds many apps; a worker builds one)."""
+    global _tuned
+    if _tuned:
+        return
+    _tuned = True
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()

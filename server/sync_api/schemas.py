@@ -12,12 +12,12 @@ from ..fields import Id
 
 def openapi(schema: Any) -> Any:
     """A JSON Schema (as msgspec writes it) in OpenAPI 3.0's dialect: ``anyOf [X, null]`` becomes
-    ``X`` with ``nullable: true``."""
+    ``X`` with ``nullable: true``, and an empty ``required`` list is left out."""
     if isinstance(schema, list):
         return [openapi(v) for v in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {k: openapi(v) for k, v in schema.items()}
+    out = {k: openapi(v) for k, v in schema.items() if not (k == "required" and v == [])}
     options = out.get("anyOf")
     if isinstance(options, list) and {"type": "null"} in options:
         rest = [o for o in options if o != {"type": "null"}]
