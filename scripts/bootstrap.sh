@@ -1,8 +1,11 @@
-# Sourced by serve.sh and test.sh: make sure .venv has the project and its test tools, and that the
-# PWA is built. Each step reruns only when its inputs changed, so the second run starts at once.
+# Sourced by serve.sh and test.sh: make sure .venv has the project's dependencies and that the PWA is
+# built. EXTRAS names the optional dependencies to add: none for serving, "test" for the test tools.
+# Every install is pinned by constraints.txt (refresh it with scripts/lock.sh). Each step reruns only
+# when its inputs changed, so the second run starts at once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+EXTRAS="${EXTRAS:-}"
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
@@ -12,11 +15,13 @@ fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
 
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
-if [ ! -f "$stamp" ]; then
-  echo "== installing Python dependencies"
+inputs=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+stamp=".venv/.installed-$inputs-${EXTRAS:-runtime}"
+# The test tools include everything serving needs.
+if [ ! -f "$stamp" ] && ! { [ -z "$EXTRAS" ] && [ -f ".venv/.installed-$inputs-test" ]; }; then
+  echo "== installing Python dependencies${EXTRAS:+ (with $EXTRAS tools)}"
   python -m pip install -q --upgrade pip
-  python -m pip install -q -e '.[test]'
+  python -m pip install -q -c constraints.txt -e ".${EXTRAS:+[$EXTRAS]}"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 

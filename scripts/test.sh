@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: lint and types, the PWA's unit tests, then pytest on SQLite and PostgreSQL
-# (end-to-end browser tests included). Extra arguments go to pytest.
+# (end-to-end browser tests included). Installs the test tools on top of the runtime dependencies.
+# Extra arguments go to pytest.
+EXTRAS="test"
 source "$(dirname "$0")/bootstrap.sh"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "== starting PostgreSQL"
