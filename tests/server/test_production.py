@@ -67,7 +67,8 @@ def test_no_prompt_answer_creates_nobody(production, runner):
 
 
 def test_an_existing_username_is_refused(production, runner):
-    assert runner.invoke(args=["user", "create-admin", "ops"], env={"ADMIN_PASSWORD": "first-password-1"}).exit_code == 0
+    first = runner.invoke(args=["user", "create-admin", "ops"], env={"ADMIN_PASSWORD": "first-password-1"})
+    assert first.exit_code == 0, first.output
     again = runner.invoke(args=["user", "create-admin", "OPS"], env={"ADMIN_PASSWORD": "second-password-2"})
     assert again.exit_code != 0 and "already exists" in again.output
     assert _count(User) == 1
