@@ -1,31 +1,16 @@
 # Sourced by serve.sh and test.sh: make sure .venv has the project's dependencies and that the PWA is
 # built. EXTRAS names the optional dependencies to add: none for serving, "test" for the test tools.
-# Every install is pinned by constraints.txt (refresh it with scripts/lock.sh). Each step reruns only
-# when its inputs changed, so the second run starts at once.
+# Every install is pinned by constraints.txt (refresh it with scripts/lock.sh). The commands run from the
+# repository root, so the project's packages need no install of their own. Each step reruns only when its
+# inputs changed, so the second run starts at once; the PWA builds while Python packages install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 EXTRAS="${EXTRAS:-}"
 
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  echo "== creating .venv"
-  "$PYTHON" -m venv .venv
-fi
-# shellcheck disable=SC1091
-source .venv/bin/activate
-
-inputs=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-stamp=".venv/.installed-$inputs-${EXTRAS:-runtime}"
-# The test tools include everything serving needs.
-if [ ! -f "$stamp" ] && ! { [ -z "$EXTRAS" ] && [ -f ".venv/.installed-$inputs-test" ]; }; then
-  echo "== installing Python dependencies${EXTRAS:+ (with $EXTRAS tools)}"
-  python -m pip install -q --upgrade pip
-  python -m pip install -q -c constraints.txt -e ".${EXTRAS:+[$EXTRAS]}"
-  rm -f .venv/.installed-* && touch "$stamp"
-fi
-
-if [ -f pwa/package.json ]; then
+pwa_ready() {
+  [ -f pwa/package.json ] || return 0
+  local lock newest_src
   lock=pwa/node_modules/.installed-$(cat pwa/package.json pwa/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
   if [ ! -f "$lock" ]; then
     echo "== installing PWA packages"
@@ -37,4 +22,38 @@ if [ -f pwa/package.json ]; then
     echo "== building the PWA"
     (cd pwa && npm run build --silent)
   fi
+}
+pwa_ready &
+pwa_job=$!
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+# shellcheck disable=SC1091
+source .venv/bin/activate
+
+inputs=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+stamp=".venv/.installed-$inputs-${EXTRAS:-runtime}"
+# The test tools come with everything serving needs.
+if [ ! -f "$stamp" ] && ! { [ -z "$EXTRAS" ] && [ -f ".venv/.installed-$inputs-test" ]; }; then
+  echo "== installing Python dependencies${EXTRAS:+ (and the $EXTRAS tools)}"
+  mapfile -t requirements < <(python - "$EXTRAS" <<'PY'
+import sys
+import tomllib
+
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"]))
+for extra in filter(None, sys.argv[1].split(",")):
+    print("\n".join(project["optional-dependencies"][extra]))
+PY
+  )
+  python -m pip install -q -c constraints.txt "${requirements[@]}"
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+
+if ! wait "$pwa_job"; then
+  echo "== the PWA could not be installed or built (see above)" >&2
+  exit 1
 fi
