@@ -1,7 +1,7 @@
 # Sourced by serve.sh and test.sh: make sure .venv has the project's dependencies and that the PWA is
 # built. EXTRAS names the optional dependencies to add: none for serving, "test" for the test tools.
-# Every install is pinned by constraints.txt (refresh it with scripts/lock.sh). The commands run from the
-# repository root, so the project's packages need no install of their own. Each step reruns only when its
+# Every install is pinned by constraints.txt (refresh it with scripts/lock.sh) and done by uv. The
+# commands run from the repository root, so the project's packages need no install of their own. Each step reruns only when its
 # inputs changed, so the second run starts at once; the PWA builds while Python packages install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,7 +49,9 @@ for extra in filter(None, sys.argv[1].split(",")):
     print("\n".join(project["optional-dependencies"][extra]))
 PY
   )
-  python -m pip install -q -c constraints.txt "${requirements[@]}"
+  # uv installs the same pinned set as pip would, several times faster (parallel downloads, native unpacking).
+  [ -x .venv/bin/uv ] || python -m pip install -q -c constraints.txt uv
+  .venv/bin/uv pip install -q --python .venv/bin/python -c constraints.txt "${requirements[@]}"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 
