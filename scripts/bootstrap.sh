@@ -1,8 +1,9 @@
 # Sourced by serve.sh and test.sh: make sure .venv has the project's dependencies and that the PWA is
 # built. EXTRAS names the optional dependencies to add: none for serving, "test" for the test tools.
 # Every install is pinned by constraints.txt (refresh it with scripts/lock.sh) and done by uv. The
-# commands run from the repository root, so the project's packages need no install of their own. Each step reruns only when its
-# inputs changed, so the second run starts at once; the PWA builds while Python packages install.
+# commands run from the repository root, so the project's packages need no install of their own. Each
+# step reruns only when its inputs changed, so the second run starts at once; the PWA builds while the
+# Python packages install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
