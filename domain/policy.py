@@ -119,7 +119,8 @@ def can_manage_project(session: Session, user: User, project_id: int) -> bool:
 
 def can_see_photo(session: Session, user: User, sha256: str) -> bool:
     """A photo is visible if it belongs to a visible defect, or is the plan image of a visible project, or
-    the user uploaded these exact bytes (the defect naming it may sync later than the photo)."""
+    the user uploaded these exact bytes (the defect naming it may sync later than the photo). A removal
+    tombstone (a photo row that was never added, ``clock == ""``) grants nothing."""
     if not user.active:
         return False
     uploaded = select(PhotoUploader.id).where(PhotoUploader.sha256 == sha256, PhotoUploader.user_id == user.id)
@@ -128,7 +129,7 @@ def can_see_photo(session: Session, user: User, sha256: str) -> bool:
     on_defect = (
         select(DefectPhoto.id)
         .join(Defect, Defect.id == DefectPhoto.defect_id)
-        .where(DefectPhoto.sha256 == sha256, defect_filter(user))
+        .where(DefectPhoto.sha256 == sha256, DefectPhoto.clock != "", defect_filter(user))
         .limit(1)
     )
     if session.scalar(on_defect) is not None:

@@ -53,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
     from .projects import views as project_views
+    from .stats import delivery as delivery_views
+    from .stats import views as stats_views
     from .sync_api import views as sync_views
 
     errors.init_app(app)
@@ -70,9 +72,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        stats_views.blp,
+        delivery_views.blp,
     ):
         api.register_blueprint(blp)
     register_cli(app)
+    from .sync_api.heap import tune as tune_gc
+
+    tune_gc()
     return app
 
 

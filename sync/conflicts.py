@@ -9,22 +9,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from domain import policy
+from domain import policy, rules
+from domain.errors import INVALID, DomainError, define
 from domain.models import Conflict, Defect, StatusCommand, User, utcnow
 
 from . import hlc, status
-from .feed import ChangeSet, scope_keys
+from .codes import FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED
+from .feed import ChangeSet, lock_for_write, scope_keys
 from .payloads import conflict_data
+from .unit_of_work import retrying
 
 RESOLVERS = ("admin", "manager", "inspector")
 CHOICES = ("ours", "theirs")
-
-
-class ConflictError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+CONFLICT_RESOLVED = define("conflict_resolved", 409, "This conflict is already resolved")
 
 
 def list_conflicts(
@@ -45,23 +42,33 @@ def list_conflicts(
 
 
 def resolve(session: Session, user: User, conflict_id: int, choice: str, note: str = "") -> dict[str, Any]:
-    """Resolve and commit. "theirs" forces the device's status change onto the defect now."""
+    """Resolve and commit (with push's lock, and its retry on deadlocks and serialisation failures).
+
+    "theirs" applies the device's status change now, but only if the resolver may take that action
+    themselves on the defect's current state (domain.rules); otherwise DomainError says why."""
+    return retrying(session, lambda: _resolve_once(session, user, conflict_id, choice, note), "resolve", (DomainError,))
+
+
+def _resolve_once(session: Session, user: User, conflict_id: int, choice: str, note: str) -> dict[str, Any]:
+    lock_for_write(session)
     conflict = session.get(Conflict, conflict_id)
     if conflict is None or not policy.can_see_defect(session, user, conflict.defect_id):
-        raise ConflictError(404, "冲突记录不存在 / No such conflict")
+        raise DomainError(NOT_FOUND, "冲突记录不存在 / No such conflict")
     if user.role not in RESOLVERS:
-        raise ConflictError(403, "只有管理人员或检查员可以处理冲突 / Only staff may resolve conflicts")
+        raise DomainError(FORBIDDEN, "只有管理人员或检查员可以处理冲突 / Only staff may resolve conflicts")
     if choice not in CHOICES:
-        raise ConflictError(422, "choice 须为 ours 或 theirs / choice must be ours or theirs")
+        raise DomainError(INVALID, "choice 须为 ours 或 theirs / choice must be ours or theirs")
     stmt = select(Defect).where(Defect.id == conflict.defect_id).options(selectinload(Defect.photos))
     defect = session.scalars(stmt.with_for_update(of=Defect)).one()
     session.refresh(conflict)
     if conflict.status != "open":
-        raise ConflictError(409, "该冲突已处理 / This conflict is already resolved")
+        raise DomainError(CONFLICT_RESOLVED, "该冲突已处理 / This conflict is already resolved")
     changes = ChangeSet()
     keys = scope_keys(defect)
     theirs = conflict.theirs or {}
-    if choice == "theirs" and theirs.get("action"):
+    action = theirs.get("action")
+    if choice == "theirs" and action:
+        _check_allowed(user, defect, action)
         stamp = hlc.after(*(defect.field_clocks or {}).values())
         cmd = StatusCommand(
             hlc=stamp,
@@ -69,7 +76,7 @@ def resolve(session: Session, user: User, conflict_id: int, choice: str, note: s
             user_id=user.id,
             role=user.role,
             user_contractor_id=user.contractor_id,
-            action=theirs["action"],
+            action=action,
             from_status=defect.status,
             args={k: theirs.get(k) for k in ("contractor_id", "satisfaction", "due_date", "note")},
             forced=True,
@@ -79,6 +86,18 @@ def resolve(session: Session, user: User, conflict_id: int, choice: str, note: s
     conflict.resolved_at, conflict.resolved_by_id = utcnow(), user.id
     changes.touch("conflict", conflict.id, defect.id, keys)
     changes.publish(session)
-    data = conflict_data(conflict)
-    session.commit()
-    return data
+    return conflict_data(conflict)
+
+
+def _check_allowed(user: User, defect: Defect, action: str) -> None:
+    """The resolver applies the device's change as their own act: the state machine must allow it."""
+    t = rules.TRANSITIONS.get(action)
+    if t is None:
+        raise DomainError(TRANSITION_NOT_ALLOWED, f"未知的操作「{action}」/ Unknown action {action!r}", status=409)
+    why = rules.check(action, defect.status, user.role, user.contractor_id, defect.contractor_id)
+    if why:
+        # Refused for the role (403) or for the state the defect is in now (409).
+        allowed_role = user.role in t.roles
+        raise DomainError(
+            TRANSITION_NOT_ALLOWED, why, status=409 if allowed_role else 403, action=action, status_now=defect.status
+        )

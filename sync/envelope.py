@@ -10,7 +10,11 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
+from .hlc import HLC_RE
+from .mutations import ARGS
+
 DEVICE_ID = r"^[A-Za-z0-9_.\-]{1,64}$"
+MAX_MUTATIONS = 500
 
 
 class Mutation(Struct, forbid_unknown_fields=True):
@@ -50,7 +54,55 @@ def decode(body: bytes) -> dict[str, Any]:
         raise EnvelopeError(422, message, field) from exc
     except msgspec.DecodeError as exc:
         raise EnvelopeError(400, f"请求不是有效的 JSON / The body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise EnvelopeError(400, "请求嵌套过深 / The body is nested too deeply") from exc
     return {
         "device_id": push.device_id,
         "mutations": [{"seq": m.seq, "hlc": m.hlc, "name": m.name, "args": m.args} for m in push.mutations],
     }
+
+
+def json_schema() -> dict[str, Any]:
+    """The push body as JSON Schema, built from the structs that validate it: the envelope (``Push``) with
+    each mutation's ``args`` given by its name (``sync.mutations.ARGS``). Definitions are inlined."""
+    mutation = msgspec.json.schema(Mutation)
+    base = mutation["$defs"]["Mutation"]
+    variants = []
+    for name, kind in ARGS.items():
+        args = _inline(msgspec.json.schema(kind))
+        props = {**base["properties"], "name": {"type": "string", "enum": [name]}, "args": args}
+        props["hlc"] = {"type": "string", "maxLength": 100, "pattern": HLC_RE.pattern}
+        variants.append(
+            {
+                "title": name,
+                "type": "object",
+                "properties": props,
+                "required": ["seq", "hlc", "name", "args"],
+                "additionalProperties": False,
+            }
+        )
+    push = _inline(msgspec.json.schema(Push))
+    push["properties"]["mutations"] = {
+        "type": "array",
+        "maxItems": MAX_MUTATIONS,
+        "items": {"oneOf": variants},
+        "description": f"At most {MAX_MUTATIONS}, in increasing seq order",
+    }
+    return push
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    defs = schema.get("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out: dict[str, Any] = walk(schema)
+    return out

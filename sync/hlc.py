@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 HLC_RE = re.compile(r"^(\d{13}):(\d{5}):([A-Za-z0-9_.\-]{1,64})$")
 MAX_COUNTER = 99999
-# A device clock further ahead than this is broken, not merely skewed; its writes would win forever.
-MAX_DRIFT_MS = 24 * 3600 * 1000
+# A device clock further ahead of the server's than this is wrong, not merely skewed: its mutations are
+# re-stamped with the time the server received them (docs/sync-protocol.md, "Clocks").
+MAX_DRIFT_MS = 5 * 60 * 1000
 
 
 @dataclass(frozen=True, order=True)

@@ -6,6 +6,7 @@ rejected mutation leaves no trace but its result.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,16 +19,34 @@ from domain.models.photo_list import photo_list_of
 
 from . import hlc, status
 from .bulk import insert_rows
+from .codes import ID_TAKEN, NOT_FOUND, PHOTO_NOT_YOURS, REFERENCE_INVALID
 from .feed import SCOPE_COLUMNS, ChangeSet, scope_keys
+from .mutations import (
+    CommentArgs,
+    CreateArgs,
+    PhotoAddArgs,
+    PhotoRemoveArgs,
+    StatusArgs,
+    UpdateArgs,
+    sent,
+)
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
 CLOCK_KEY = {"pin_x": "pin", "pin_y": "pin"}
 EDITABLE = ("description", "room_id", "pin_x", "pin_y", "severity", "type_id", "due_date")
-NOT_FOUND = "缺陷不存在或您无权访问 / No such defect, or it is outside what you may see"
+NOT_VISIBLE = "缺陷不存在或您无权访问 / No such defect, or it is outside what you may see"
+PHOTO_REFUSED = (
+    "照片 {sha} 不是您上传的，您也无权查看，不能添加 / Photo {sha} was not uploaded by you and is not visible to"
+    " you, so it cannot be attached"
+)
 
 
 class Rejected(Exception):
-    """The mutation cannot be applied at all; nothing of it is written."""
+    """The mutation cannot be applied at all; nothing of it is written. ``code`` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -48,6 +67,7 @@ class Lookups:
     inspections: dict[uuid.UUID, int] = field(default_factory=dict)  # id → project
     contractors: set[int] = field(default_factory=set)
     existing_comments: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # comment → defect
+    photos: set[str] = field(default_factory=set)  # hashes the user may attach (sync.photo_access)
 
 
 @dataclass
@@ -79,7 +99,7 @@ class Created:
         self.photos.clear()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Context:
     session: Session
     user: User
@@ -130,6 +150,7 @@ class Applied:
     defect: Defect | uuid.UUID  # the model object, or the id of a defect created by this mutation
     message: str = ""
     conflict_id: int | None = None
+    code: str = ""  # for a conflict: why (sync.codes)
 
 
 def _plain(value: Any) -> Any:
@@ -143,44 +164,51 @@ def _plain(value: Any) -> Any:
 def _visible_defect(ctx: Context, defect_id: uuid.UUID) -> Defect:
     d = ctx.defect(defect_id)
     if d is None or defect_id not in ctx.visible:
-        raise Rejected(NOT_FOUND)
+        raise Rejected(NOT_FOUND, NOT_VISIBLE)
     return d
 
 
-def _check_place(ctx: Context, unit: Unit, values: dict[str, Any]) -> None:
-    room_id = values.get("room_id")
+def _check_place(ctx: Context, unit: Unit, room_id: Any, type_id: Any) -> None:
     if room_id is not None and (ctx.lookups.rooms.get(room_id, -1) != unit.plan_type_id):
-        raise Rejected(f"房间 {room_id} 不属于该房号的户型 / Room {room_id} is not in this unit's floor plan")
-    type_id = values.get("type_id")
+        raise Rejected(
+            REFERENCE_INVALID, f"房间 {room_id} 不属于该房号的户型 / Room {room_id} is not in this unit's floor plan"
+        )
     if type_id is not None and type_id not in ctx.lookups.types:
-        raise Rejected(f"缺陷类型 {type_id} 不存在 / Defect type {type_id} does not exist")
+        raise Rejected(REFERENCE_INVALID, f"缺陷类型 {type_id} 不存在 / Defect type {type_id} does not exist")
 
 
-def create(ctx: Context, args: dict[str, Any]) -> Applied:
-    existing = ctx.defect(args["id"])
+def _check_photo(ctx: Context, sha256: str) -> None:
+    if sha256 not in ctx.lookups.photos:
+        raise Rejected(PHOTO_NOT_YOURS, PHOTO_REFUSED.format(sha=sha256[:12]))
+
+
+def create(ctx: Context, args: CreateArgs) -> Applied:
+    existing = ctx.defect(args.id)
     if existing is not None:
-        if args["id"] in ctx.visible:
+        if args.id in ctx.visible:
             return Applied("duplicate", existing, "该缺陷已登记 / This defect is already recorded")
-        raise Rejected("缺陷编号已被使用 / This defect id is already taken")
-    unit = ctx.lookups.units.get(args["unit_id"])
+        raise Rejected(ID_TAKEN, "缺陷编号已被使用 / This defect id is already taken")
+    unit = ctx.lookups.units.get(args.unit_id)
     if unit is None or unit.id not in ctx.lookups.creatable_units:
-        raise Rejected("房号不存在或您无权访问 / No such unit, or it is outside what you may see")
-    _check_place(ctx, unit, args)
-    inspection_id = args.get("inspection_id")
+        raise Rejected(NOT_FOUND, "房号不存在或您无权访问 / No such unit, or it is outside what you may see")
+    _check_place(ctx, unit, args.room_id, args.type_id)
+    inspection_id = args.inspection_id
     if inspection_id is not None and ctx.lookups.inspections.get(inspection_id) != unit.project_id:
-        raise Rejected("检查批次不属于该项目 / The inspection is not in this unit's project")
+        raise Rejected(REFERENCE_INVALID, "检查批次不属于该项目 / The inspection is not in this unit's project")
+    for ref in args.photos:
+        _check_photo(ctx, ref.sha256)
     at = ctx.at
-    defect_id = args["id"]
+    defect_id = args.id
     row = {
         "id": defect_id,
         "project_id": unit.project_id,
         "unit_id": unit.id,
-        "room_id": args.get("room_id"),
-        "pin_x": args.get("pin_x"),
-        "pin_y": args.get("pin_y"),
-        "type_id": args["type_id"],
-        "severity": args.get("severity") or ctx.lookups.types[args["type_id"]],
-        "description": args.get("description") or "",
+        "room_id": args.room_id,
+        "pin_x": args.pin_x,
+        "pin_y": args.pin_y,
+        "type_id": args.type_id,
+        "severity": args.severity or ctx.lookups.types[args.type_id],
+        "description": args.description,
         "reporter_id": ctx.user.id,
         "inspection_id": inspection_id,
         "contractor_id": None,
@@ -196,13 +224,13 @@ def create(ctx: Context, args: dict[str, Any]) -> Applied:
         "field_clocks": {CLOCK_KEY.get(f, f): ctx.hlc for f in EDITABLE},
     }
     photos: dict[str, dict[str, Any]] = {}
-    for ref in args.get("photos") or []:
+    for ref in args.photos:
         photos.setdefault(
-            ref["sha256"],
+            ref.sha256,
             {
                 "defect_id": defect_id,
-                "sha256": ref["sha256"],
-                "kind": ref["kind"],
+                "sha256": ref.sha256,
+                "kind": ref.kind,
                 "added_by_id": ctx.user.id,
                 "added_at": at,
                 "clock": ctx.hlc,
@@ -215,11 +243,11 @@ def create(ctx: Context, args: dict[str, Any]) -> Applied:
     return Applied("applied", defect_id)
 
 
-def update(ctx: Context, args: dict[str, Any]) -> Applied:
-    d = _visible_defect(ctx, args["id"])
-    values: dict[str, Any] = args["changes"]
+def update(ctx: Context, args: UpdateArgs) -> Applied:
+    d = _visible_defect(ctx, args.id)
+    values = sent(args.changes)
     unit = ctx.lookups.units[d.unit_id]
-    _check_place(ctx, unit, values)
+    _check_place(ctx, unit, values.get("room_id"), values.get("type_id"))
     keys_before = scope_keys(d)
     clocks = dict(d.field_clocks or {})
     lost = []
@@ -259,21 +287,22 @@ def _in_set(p: DefectPhoto) -> bool:
     return p.removed_clock is None or p.clock > p.removed_clock
 
 
-def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
-    d = _visible_defect(ctx, args["id"])
-    p = _photo(d, args["sha256"])
+def photo_add(ctx: Context, args: PhotoAddArgs) -> Applied:
+    d = _visible_defect(ctx, args.id)
+    _check_photo(ctx, args.sha256)
+    p = _photo(d, args.sha256)
     if p is None:
-        d.photos.append(_new_photo(ctx, args["sha256"], args["kind"], ctx.at))
-        ctx.history(d.id, "photo_add", "photos", None, args["sha256"])
+        d.photos.append(_new_photo(ctx, args.sha256, args.kind, ctx.at))
+        ctx.history(d.id, "photo_add", "photos", None, args.sha256)
         ctx.changes.defect(d)
         return Applied("applied", d)
     was = _in_set(p)
     if ctx.hlc > p.clock:
-        p.clock, p.kind, p.added_at = ctx.hlc, args["kind"], ctx.at
+        p.clock, p.kind, p.added_at = ctx.hlc, args.kind, ctx.at
     now = _in_set(p)
     p.removed_at = None if now else (p.removed_at or utcnow())
     if now and not was:
-        ctx.history(d.id, "photo_add", "photos", None, args["sha256"])
+        ctx.history(d.id, "photo_add", "photos", None, args.sha256)
         ctx.changes.defect(d)
         return Applied("applied", d)
     ctx.changes.defect(d)
@@ -282,12 +311,13 @@ def photo_add(ctx: Context, args: dict[str, Any]) -> Applied:
     return Applied("merged", d, "该照片之后已被删除 / The photo was removed after you added it")
 
 
-def photo_remove(ctx: Context, args: dict[str, Any]) -> Applied:
-    d = _visible_defect(ctx, args["id"])
-    p = _photo(d, args["sha256"])
+def photo_remove(ctx: Context, args: PhotoRemoveArgs) -> Applied:
+    d = _visible_defect(ctx, args.id)
+    p = _photo(d, args.sha256)
     if p is None:
-        # Remember the removal, so an older add arriving later stays removed.
-        p = _new_photo(ctx, args["sha256"], "before", ctx.at)
+        # Remember the removal, so an older add arriving later stays removed. The tombstone's empty add
+        # clock marks it as never added: it grants nobody access to the photo (domain.policy).
+        p = _new_photo(ctx, args.sha256, "before", ctx.at)
         p.clock, p.removed_clock, p.removed_at = "", ctx.hlc, utcnow()
         d.photos.append(p)
         return Applied("duplicate", d, "该缺陷没有这张照片 / The photo is not on this defect")
@@ -297,34 +327,35 @@ def photo_remove(ctx: Context, args: dict[str, Any]) -> Applied:
     p.removed_at = None if now else (p.removed_at or utcnow())
     ctx.changes.defect(d)
     if was and not now:
-        ctx.history(d.id, "photo_remove", "photos", args["sha256"], None)
+        ctx.history(d.id, "photo_remove", "photos", args.sha256, None)
         return Applied("applied", d)
     if now:
         return Applied("merged", d, "照片在您删除之后又被添加 / The photo was added again after your removal")
     return Applied("duplicate", d, "照片已被删除 / The photo was already removed")
 
 
-def comment(ctx: Context, args: dict[str, Any]) -> Applied:
-    d = _visible_defect(ctx, args["id"])
-    owner = ctx.lookups.existing_comments.get(args["comment_id"])
+def comment(ctx: Context, args: CommentArgs) -> Applied:
+    d = _visible_defect(ctx, args.id)
+    owner = ctx.lookups.existing_comments.get(args.comment_id)
     if owner is not None:
         if owner == d.id:
             return Applied("duplicate", d, "该留言已存在 / This comment is already recorded")
-        raise Rejected("留言编号已被使用 / This comment id is already taken")
-    c = DefectComment(
-        id=args["comment_id"], defect_id=d.id, author_id=ctx.user.id, body=args["body"], created_at=ctx.at
-    )
+        raise Rejected(ID_TAKEN, "留言编号已被使用 / This comment id is already taken")
+    c = DefectComment(id=args.comment_id, defect_id=d.id, author_id=ctx.user.id, body=args.body, created_at=ctx.at)
     ctx.session.add(c)
     ctx.lookups.existing_comments[c.id] = d.id
-    ctx.history(d.id, "comment", None, None, args["body"][:200])
+    ctx.history(d.id, "comment", None, None, args.body[:200])
     ctx.changes.touch("comment", c.id, d.id, scope_keys(d))
     return Applied("applied", d)
 
 
-def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
-    d = _visible_defect(ctx, args["id"])
-    if args["action"] == "assign" and args["contractor_id"] not in ctx.lookups.contractors:
-        raise Rejected(f"施工单位 {args['contractor_id']} 不存在 / Contractor {args['contractor_id']} does not exist")
+def change_status(ctx: Context, args: StatusArgs) -> Applied:
+    d = _visible_defect(ctx, args.id)
+    if args.action == "assign" and args.contractor_id not in ctx.lookups.contractors:
+        raise Rejected(
+            REFERENCE_INVALID,
+            f"施工单位 {args.contractor_id} 不存在 / Contractor {args.contractor_id} does not exist",
+        )
     cmd = StatusCommand(
         hlc=ctx.hlc,
         device_id=ctx.device_id,
@@ -332,32 +363,32 @@ def change_status(ctx: Context, args: dict[str, Any]) -> Applied:
         user_id=ctx.user.id,
         role=ctx.user.role,
         user_contractor_id=ctx.user.contractor_id,
-        action=args["action"],
-        from_status=args["from_"],
+        action=args.action,
+        from_status=args.from_,
         args={
-            "contractor_id": args.get("contractor_id"),
-            "satisfaction": args.get("satisfaction"),
-            "due_date": _plain(args.get("due_date")),
-            "note": args.get("note") or "",
+            "contractor_id": args.contractor_id,
+            "satisfaction": args.satisfaction,
+            "due_date": _plain(args.due_date),
+            "note": args.note,
         },
     )
     outcome = status.apply_command(ctx.session, d, cmd, ctx.changes, ctx.history_rows)
-    if outcome.status == "applied" and args.get("due_date") is not None:
+    if outcome.status == "applied" and args.due_date is not None:
         clocks = dict(d.field_clocks or {})
         if ctx.hlc > clocks.get("due_date", ""):
-            ctx.history(d.id, "set", "due_date", d.due_date, args["due_date"])
-            d.due_date = args["due_date"]
+            ctx.history(d.id, "set", "due_date", d.due_date, args.due_date)
+            d.due_date = args.due_date
             clocks["due_date"] = ctx.hlc
             d.field_clocks = clocks
-    if args.get("note"):
-        ctx.history(d.id, "note", None, None, args["note"][:200])
-    return Applied(outcome.status, d, outcome.message, outcome.conflict_id)
+    if args.note:
+        ctx.history(d.id, "note", None, None, args.note[:200])
+    return Applied(outcome.status, d, outcome.message, outcome.conflict_id, outcome.code)
 
 
 # The mutations that read or change a defect's photo rows (the push loads those rows only for them).
 PHOTO_MUTATIONS = frozenset({"defect.photo_add", "defect.photo_remove"})
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[Context, Any], Applied]] = {
     "defect.create": create,
     "defect.update": update,
     "defect.status": change_status,

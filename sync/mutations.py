@@ -1,8 +1,12 @@
-"""What a device may push: the mutation names and the shape of their arguments.
+"""What a device may push: the mutation names and the typed shape of their arguments.
 
 Arguments are checked with msgspec (typed structs, validated in C: a 100-mutation push is checked in well
-under a millisecond) and handed to the merge as plain dicts. A key that is absent stays absent, so an
-update can tell "not sent" from "set to null".
+under a millisecond) and handed to the merge as those structs. Every string and number is bounded to what
+its column holds and every vocabulary is closed, so a hostile value is a rejected mutation, never a
+database error. An update's ``fields`` keep "not sent" (``UNSET``) apart from "set to null".
+
+The same structs are the push body's published JSON Schema (``json_schema``): one stack validates and
+documents.
 """
 
 from __future__ import annotations
@@ -14,34 +18,50 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from domain.models.enums import PHOTO_KINDS, SEVERITIES
+from domain.models.enums import PHOTO_KINDS, SEVERITIES, STATUSES
 from domain.rules import TRANSITIONS
 
+from .codes import MUTATION_INVALID, MUTATION_UNKNOWN
+
+# No NUL character (PostgreSQL text cannot hold one) and a bound the column holds.
+_TEXT = r"^[^\x00]*$"
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[int, Meta(ge=1, le=2**31 - 1)]
 UnitInterval = Annotated[float, Meta(ge=0.0, le=1.0)]
-Description = Annotated[str, Meta(max_length=4000)]
-# Literal types built from the tables they mirror, so a new severity or action needs no change here.
+Description = Annotated[str, Meta(max_length=4000, pattern=_TEXT)]
+Note = Annotated[str, Meta(max_length=2000, pattern=_TEXT)]
+Body = Annotated[str, Meta(min_length=1, max_length=4000, pattern=_TEXT)]
+# Literal types built from the tables they mirror, so a new severity, status or action needs no change here.
 if TYPE_CHECKING:
     Severity: TypeAlias = str
     PhotoKind: TypeAlias = str
     Action: TypeAlias = str
+    Status: TypeAlias = str
 else:
     Severity = Literal[SEVERITIES]
     PhotoKind = Literal[PHOTO_KINDS]
     Action = Literal[tuple(TRANSITIONS)]
+    Status = Literal[STATUSES]
 
 
-class _Args(Struct, forbid_unknown_fields=True, omit_defaults=True):
+class Invalid(ValueError):
+    """A mutation that cannot be read: ``code`` says why (stable), the message says where."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class Args(Struct, forbid_unknown_fields=True, omit_defaults=True):
     pass
 
 
-class PhotoRef(_Args):
+class PhotoRef(Args):
     sha256: Sha256
     kind: PhotoKind = "before"
 
 
-class CreateArgs(_Args):
+class CreateArgs(Args):
     id: uuid.UUID
     unit_id: Id
     type_id: Id
@@ -54,7 +74,7 @@ class CreateArgs(_Args):
     photos: Annotated[list[PhotoRef], Meta(max_length=50)] = []
 
 
-class UpdateFields(_Args):
+class UpdateFields(Args):
     description: Description | UnsetType = UNSET
     room_id: Id | None | UnsetType = UNSET
     pin_x: UnitInterval | None | UnsetType = UNSET
@@ -64,23 +84,23 @@ class UpdateFields(_Args):
     due_date: date | None | UnsetType = UNSET
 
 
-class UpdateArgs(_Args):
+class UpdateArgs(Args):
     id: uuid.UUID
     changes: UpdateFields = msgspec.field(name="fields")
 
     def __post_init__(self) -> None:
-        if not _plain(self.changes):
+        if not sent(self.changes):
             raise ValueError("fields: 至少修改一个字段 / at least one field is required")
 
 
-class StatusArgs(_Args):
+class StatusArgs(Args):
     id: uuid.UUID
     action: Action
-    from_: str = msgspec.field(name="from")
+    from_: Status = msgspec.field(name="from")
     contractor_id: Id | None = None
     due_date: date | None = None
     satisfaction: Annotated[int, Meta(ge=1, le=5)] | None = None
-    note: Annotated[str, Meta(max_length=2000)] = ""
+    note: Note = ""
 
     def __post_init__(self) -> None:
         if self.action == "assign" and not self.contractor_id:
@@ -89,24 +109,24 @@ class StatusArgs(_Args):
             raise ValueError("satisfaction: 回访需填写满意度 / visit needs a satisfaction from 1 to 5")
 
 
-class PhotoAddArgs(_Args):
+class PhotoAddArgs(Args):
     id: uuid.UUID
     sha256: Sha256
     kind: PhotoKind = "before"
 
 
-class PhotoRemoveArgs(_Args):
+class PhotoRemoveArgs(Args):
     id: uuid.UUID
     sha256: Sha256
 
 
-class CommentArgs(_Args):
+class CommentArgs(Args):
     id: uuid.UUID
     comment_id: uuid.UUID
-    body: Annotated[str, Meta(min_length=1, max_length=4000)]
+    body: Body
 
 
-ARGS: dict[str, type[_Args]] = {
+ARGS: dict[str, type[Args]] = {
     "defect.create": CreateArgs,
     "defect.update": UpdateArgs,
     "defect.status": StatusArgs,
@@ -116,33 +136,22 @@ ARGS: dict[str, type[_Args]] = {
 }
 
 
-def _plain(s: Struct) -> dict[str, Any]:
-    """A struct as a dict, without the fields that were not sent (nested structs too)."""
-    out: dict[str, Any] = {}
-    for name in s.__struct_fields__:
-        value = getattr(s, name)
-        if value is UNSET:
-            continue
-        if isinstance(value, Struct):
-            value = _plain(value)
-        elif type(value) is list:
-            value = [_plain(v) if isinstance(v, Struct) else v for v in value]
-        out[name] = value
-    return out
+def sent(s: Struct) -> dict[str, Any]:
+    """The fields of a struct that were sent (not ``UNSET``), by name."""
+    return {name: value for name in s.__struct_fields__ if (value := getattr(s, name)) is not UNSET}
 
 
-def load_args(name: str, args: Any) -> dict[str, Any]:
-    """Validated arguments as a dict (UUIDs and dates parsed), or ValueError with a bilingual message."""
+def load_args(name: str, args: Any) -> Args:
+    """Validated arguments as their struct (UUIDs and dates parsed), or Invalid with a bilingual message."""
     kind = ARGS.get(name)
     if kind is None:
-        raise ValueError(f"未知的操作「{name}」/ Unknown mutation name {name!r}")
+        raise Invalid(MUTATION_UNKNOWN, f"未知的操作「{name}」/ Unknown mutation name {name!r}")
     if not isinstance(args, dict):
-        raise ValueError("args 必须是对象 / args must be an object")
+        raise Invalid(MUTATION_INVALID, "args 必须是对象 / args must be an object")
     try:
-        loaded = msgspec.convert(args, kind)
+        return msgspec.convert(args, kind)
     except msgspec.ValidationError as exc:
-        raise ValueError(f"参数有误 / Invalid arguments: {_readable(str(exc))}") from exc
-    return _plain(loaded)
+        raise Invalid(MUTATION_INVALID, f"参数有误 / Invalid arguments: {_readable(str(exc))}") from exc
 
 
 def _readable(message: str) -> str:

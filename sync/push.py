@@ -9,48 +9,33 @@ acknowledged mutation is always durable.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from domain import policy
-from domain.models import (
-    AppliedMutation,
-    Contractor,
-    Defect,
-    DefectComment,
-    DefectHistory,
-    DefectType,
-    Device,
-    Inspection,
-    Room,
-    StatusCommand,
-    Unit,
-    User,
-    utcnow,
-)
+from domain.models import AppliedMutation, Defect, DefectHistory, Device, StatusCommand, User, utcnow
+from domain.models.sync import HLC_LENGTH
 from domain.rules import MUTATION_ROLES, ROLE_ZH
 
 from . import hlc, merge
 from .bulk import insert_rows, new_rows, one_of
+from .codes import CLOCK_INVALID, FORBIDDEN, SEQ_EXPIRED
+from .envelope import MAX_MUTATIONS
 from .feed import ChangeSet, lock_for_write
-from .mutations import load_args
+from .lookups import load as load_lookups
+from .mutations import Invalid, load_args
 from .payloads import defect_data
+from .unit_of_work import retrying
 
-log = logging.getLogger(__name__)
-
-MAX_BATCH = 500
-RETRIES = 5
+MAX_BATCH = MAX_MUTATIONS
 SERVER_CLOCK = hlc.Clock("server")
-# PostgreSQL: deadlock, serialisation failure, unique violation (two first pushes of one device).
-RETRYABLE_PG = {"40P01", "40001", "23505"}
 
 
 # photo_list is written by domain.models.photo_list after the flush, never from the loaded object.
@@ -81,34 +66,43 @@ class _Pending:
     seq: int
     hlc: str
     name: str
-    args: dict[str, Any] | None = None
+    raw: Any = None  # the args as sent, until they are validated into ``args``
+    args: Any = None  # the mutation's typed struct (sync.mutations)
     status: str = ""
     message: str = ""
+    code: str = ""
     conflict_id: int | None = None
     defect_id: uuid.UUID | None = None
     replayed: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    ahead: bool = False  # the device's clock was too far ahead: the server re-stamps it
+    restamped: bool = False
+
+    def refuse(self, code: str, message: str) -> None:
+        self.status, self.code, self.message = "rejected", code, message
+
+
+@dataclass
+class _Batch:
+    """What one push works on: the device, its mutations split into replays and new ones, and the
+    defects and reference data they name."""
+
+    device: Device
+    pending: list[_Pending]
+    old: list[_Pending]
+    new: list[_Pending]
+    defects: dict[uuid.UUID, Defect] = field(default_factory=dict)
+    visible: set[uuid.UUID] = field(default_factory=set)
+
+    @property
+    def todo(self) -> list[_Pending]:
+        return [p for p in self.new if not p.status]
 
 
 def push(session: Session, user: User, device_id: str, mutations: Sequence[dict[str, Any]]) -> Outcome:
     """Apply a batch and commit. Retries on deadlocks and first-write races; PushError refuses the batch."""
     if len(mutations) > MAX_BATCH:
         raise PushError(413, f"每批最多 {MAX_BATCH} 条操作 / At most {MAX_BATCH} mutations per push")
-    for attempt in range(RETRIES):
-        try:
-            outcome = _push_once(session, user, device_id, mutations)
-            session.commit()
-            return outcome
-        except PushError:
-            session.rollback()
-            raise
-        except (IntegrityError, DBAPIError) as exc:
-            session.rollback()
-            code = getattr(exc.orig, "sqlstate", None)
-            if code not in RETRYABLE_PG or attempt == RETRIES - 1:
-                raise
-            log.warning("push retried after %s (attempt %d)", code, attempt + 1)
-    raise AssertionError("unreachable")
+    return retrying(session, lambda: _push_once(session, user, device_id, mutations), "push", (PushError,))
 
 
 def _device(session: Session, user: User, device_id: str) -> Device:
@@ -140,142 +134,125 @@ def _check_envelope(device: Device, mutations: Sequence[dict[str, Any]]) -> None
 
 
 def _prepare(p: _Pending, user: User, device_id: str, limit_ms: int) -> None:
-    """Validate one mutation without touching the database; sets status=rejected with a reason if bad."""
+    """Validate one mutation without touching the database; refuses it (with a code) if bad."""
     try:
         stamp = hlc.parse(p.hlc)
     except ValueError:
-        p.status, p.message = "rejected", f"时间戳格式错误 / Not a hybrid logical clock: {p.hlc!r}"
+        p.refuse(CLOCK_INVALID, f"时间戳格式错误 / Not a hybrid logical clock: {p.hlc[:100]!r}")
         return
     if stamp.node != device_id:
-        p.status, p.message = "rejected", "时间戳不属于该设备 / The clock stamp names another device"
+        p.refuse(CLOCK_INVALID, "时间戳不属于该设备 / The clock stamp names another device")
         return
-    if stamp.physical > limit_ms:
-        p.status, p.message = "rejected", "设备时间快了一天以上，请校准 / The device clock is more than a day ahead"
+    p.ahead = stamp.physical > limit_ms
+    try:
+        p.args = load_args(p.name, p.raw)
+    except Invalid as exc:
+        p.refuse(exc.code, str(exc))
         return
     roles = MUTATION_ROLES.get(p.name)
-    try:
-        p.args = load_args(p.name, p.extra.pop("raw"))
-    except ValueError as exc:
-        p.status, p.message = "rejected", str(exc)
-        return
     if roles is not None and user.role not in roles:
         who = ROLE_ZH.get(user.role, user.role)
-        p.status, p.message = "rejected", f"{who}不能执行该操作 / The {user.role} role may not push {p.name}"
+        p.refuse(FORBIDDEN, f"{who}不能执行该操作 / The {user.role} role may not push {p.name}")
 
 
-def _lookups(session: Session, user: User, todo: list[_Pending], defects: dict[uuid.UUID, Defect]) -> merge.Lookups:
-    lk = merge.Lookups()
-    creates = [p.args for p in todo if p.name == "defect.create" and p.args]
-    unit_ids = {a["unit_id"] for a in creates} | {d.unit_id for d in defects.values()}
-    type_ids, room_ids, insp_ids, contractor_ids, comment_ids = set(), set(), set(), set(), set()
-    for p in todo:
-        a = p.args or {}
-        values = a.get("changes", a)
-        if values.get("type_id") is not None:
-            type_ids.add(values["type_id"])
-        if values.get("room_id") is not None:
-            room_ids.add(values["room_id"])
-        if a.get("inspection_id") is not None:
-            insp_ids.add(a["inspection_id"])
-        if a.get("contractor_id") is not None:
-            contractor_ids.add(a["contractor_id"])
-        if a.get("comment_id") is not None:
-            comment_ids.add(a["comment_id"])
-    if unit_ids:
-        for uid, project_id, plan_type_id in session.execute(
-            select(Unit.id, Unit.project_id, Unit.plan_type_id).where(one_of(session, Unit.id, unit_ids))
-        ):
-            lk.units[uid] = merge.Unit(uid, project_id, plan_type_id)
-    create_units = {a["unit_id"] for a in creates}
-    if create_units:
-        stmt = select(Unit.id).where(one_of(session, Unit.id, create_units), policy.unit_filter(user))
-        lk.creatable_units = set(session.scalars(stmt))
-    if type_ids:
-        stmt2 = select(DefectType.id, DefectType.default_severity).where(one_of(session, DefectType.id, type_ids))
-        lk.types = {tid: sev for tid, sev in session.execute(stmt2)}
-    if room_ids:
-        stmt_rooms = select(Room.id, Room.plan_type_id).where(one_of(session, Room.id, room_ids))
-        lk.rooms = {rid: pt for rid, pt in session.execute(stmt_rooms)}
-    if insp_ids:
-        stmt3 = select(Inspection.id, Inspection.project_id).where(one_of(session, Inspection.id, insp_ids))
-        lk.inspections = {iid: pid for iid, pid in session.execute(stmt3)}
-    if contractor_ids:
-        lk.contractors = set(
-            session.scalars(select(Contractor.id).where(one_of(session, Contractor.id, contractor_ids)))
+def _restamp(session: Session, batch: _Batch, now_ms: int) -> None:
+    """Give the mutations of a clock too far ahead a stamp of when the server received them.
+
+    Such a stamp could otherwise win every last-writer-wins race until the real time caught up with it,
+    and drag the server's clock (and every device that observes it) along. The new stamps keep the
+    device's own order: each is later than every stamp the device used before it."""
+    if not any(p.ahead for p in batch.new):
+        return
+    device = batch.device
+    clock = hlc.Clock(device.id, wall=lambda: now_ms)
+    limit = now_ms + hlc.MAX_DRIFT_MS
+    last = session.scalar(
+        select(AppliedMutation.hlc).where(
+            AppliedMutation.device_id == device.id, AppliedMutation.seq == device.last_seq
         )
-    if comment_ids:
-        stmt4 = select(DefectComment.id, DefectComment.defect_id).where(one_of(session, DefectComment.id, comment_ids))
-        lk.existing_comments = {cid: did for cid, did in session.execute(stmt4)}
-    return lk
+    )
+    for stamp in (last, *(p.hlc for p in batch.new if not p.status and not p.ahead)):
+        if stamp and hlc.parse(stamp).physical <= limit:
+            clock.observe(stamp)
+    for p in batch.new:
+        if p.ahead and not p.status:
+            p.hlc, p.restamped = clock.tick(), True
 
 
-def _push_once(session: Session, user: User, device_id: str, mutations: Sequence[dict[str, Any]]) -> Outcome:
-    lock_for_write(session)
-    device = _device(session, user, device_id)
-    _check_envelope(device, mutations)
-    pending = [_Pending(seq=m["seq"], hlc=m["hlc"], name=m["name"], extra={"raw": m.get("args")}) for m in mutations]
-    old = [p for p in pending if p.seq <= device.last_seq]
-    new = [p for p in pending if p.seq > device.last_seq]
-    if old:
-        ledger = {
-            row.seq: row
-            for row in session.scalars(
-                select(AppliedMutation).where(
-                    AppliedMutation.device_id == device.id, one_of(session, AppliedMutation.seq, [p.seq for p in old])
-                )
-            )
-        }
-        for p in old:
-            row = ledger.get(p.seq)
-            p.replayed = True
-            if row is None:  # cannot happen while seqs are contiguous; say so rather than guess
-                p.status, p.message = "rejected", "该序号已过期 / This sequence number has already passed"
-            else:
-                p.status, p.message = row.status, row.message
-                p.conflict_id, p.defect_id = row.conflict_id, row.defect_id
+def _replay(session: Session, batch: _Batch) -> None:
+    """Answer the mutations already applied with the results recorded for them."""
+    if not batch.old:
+        return
+    stmt = select(AppliedMutation).where(
+        AppliedMutation.device_id == batch.device.id,
+        one_of(session, AppliedMutation.seq, [p.seq for p in batch.old]),
+    )
+    ledger = {row.seq: row for row in session.scalars(stmt)}
+    for p in batch.old:
+        row = ledger.get(p.seq)
+        p.replayed = True
+        if row is None:  # cannot happen while seqs are contiguous; say so rather than guess
+            p.refuse(SEQ_EXPIRED, "该序号已过期 / This sequence number has already passed")
+        else:
+            p.status, p.message, p.code = row.status, row.message, row.code
+            p.conflict_id, p.defect_id = row.conflict_id, row.defect_id
 
-    limit_ms = hlc.now_ms() + hlc.MAX_DRIFT_MS
-    for p in new:
-        _prepare(p, user, device_id, limit_ms)
-    todo = [p for p in new if not p.status]
 
-    ids = {p.args["id"] for p in todo if p.args} | {p.defect_id for p in old if p.defect_id}
-    defects: dict[uuid.UUID, Defect] = {}
-    if ids:
-        stmt = (
-            select(Defect)
-            .where(one_of(session, Defect.id, ids))
-            .order_by(Defect.id)  # lock in one order everywhere, so concurrent pushes cannot deadlock
-            .with_for_update(of=Defect)
-        )
-        if any(p.name in merge.PHOTO_MUTATIONS for p in todo):
-            stmt = stmt.options(selectinload(Defect.photos))
-        defects = {d.id: d for d in session.scalars(stmt)}
-    visible: set[uuid.UUID] = set()
-    if defects:
-        stmt5 = select(Defect.id).where(one_of(session, Defect.id, list(defects)), policy.defect_filter(user))
-        visible = set(session.scalars(stmt5))
-    lookups = _lookups(session, user, todo, defects)
-    changes = ChangeSet()
-    history: list[dict[str, Any]] = []
-    created = merge.Created()
-    for p in todo:
-        assert p.args is not None
+def _load_defects(session: Session, user: User, batch: _Batch) -> None:
+    """Lock the defects the batch names (in one order everywhere, so concurrent pushes cannot deadlock)
+    and note which of them the user may see."""
+    todo = batch.todo
+    ids = {p.args.id for p in todo} | {p.defect_id for p in batch.old if p.defect_id}
+    if not ids:
+        return
+    stmt = select(Defect).where(one_of(session, Defect.id, ids)).order_by(Defect.id).with_for_update(of=Defect)
+    if any(p.name in merge.PHOTO_MUTATIONS for p in todo):
+        stmt = stmt.options(selectinload(Defect.photos))
+    batch.defects = {d.id: d for d in session.scalars(stmt)}
+    if batch.defects:
+        visible = select(Defect.id).where(one_of(session, Defect.id, list(batch.defects)), policy.defect_filter(user))
+        batch.visible = set(session.scalars(visible))
+
+
+def _apply(session: Session, user: User, batch: _Batch, lookups: merge.Lookups, work: _Work) -> None:
+    """Run each valid new mutation through its merge handler, in seq order."""
+    for p in batch.todo:
         ctx = merge.Context(
-            session, user, device_id, p.seq, p.hlc, defects, visible, lookups, changes, history, created
+            session=session,
+            user=user,
+            device_id=batch.device.id,
+            seq=p.seq,
+            hlc=p.hlc,
+            defects=batch.defects,
+            visible=batch.visible,
+            lookups=lookups,
+            changes=work.changes,
+            history_rows=work.history,
+            created=work.created,
         )
         try:
             applied = merge.HANDLERS[p.name](ctx, p.args)
         except merge.Rejected as exc:
-            p.status, p.message = "rejected", str(exc)
+            p.refuse(exc.code, str(exc))
             continue
-        p.status, p.message, p.conflict_id = applied.status, applied.message, applied.conflict_id
+        p.status, p.message, p.conflict_id, p.code = applied.status, applied.message, applied.conflict_id, applied.code
         p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
         SERVER_CLOCK.observe(p.hlc)
 
-    now = utcnow()
-    for kind, entity in changes.rows:
-        changed = defects.get(uuid.UUID(entity)) if kind == "defect" else None
+
+@dataclass
+class _Work:
+    """What the merge handlers queue for the push to write in bulk."""
+
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    created: merge.Created = field(default_factory=merge.Created)
+
+
+def _write(session: Session, user: User, batch: _Batch, work: _Work, now: datetime) -> None:
+    """Flush the changed defects, then write the new rows (defects, commands, history, ledger) in bulk."""
+    for kind, entity in work.changes.rows:
+        changed = batch.defects.get(uuid.UUID(entity)) if kind == "defect" else None
         if changed is not None:
             changed.updated_at = now
             # Every changed defect's UPDATE sets the same columns, so the flush sends them all as one
@@ -288,44 +265,70 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     for c in commands:
         session.expunge(c)
     session.flush()
-    created.write(session, now)  # the defects must exist before their history rows and commands
+    work.created.write(session, now)  # the defects must exist before their history rows and commands
     insert_rows(session, StatusCommand, new_rows(commands))
-    insert_rows(session, DefectHistory, history)
-    if new:
-        insert_rows(
-            session,
-            AppliedMutation,
-            [
-                {
-                    "device_id": device.id,
-                    "seq": p.seq,
-                    "hlc": p.hlc[:84],
-                    "name": p.name[:40],
-                    "status": p.status,
-                    "message": p.message,
-                    "conflict_id": p.conflict_id,
-                    "defect_id": p.defect_id,
-                    "user_id": user.id,
-                    "applied_at": now,
-                }
-                for p in new
-            ],
-        )
-        device.last_seq = new[-1].seq
-        device.last_push_at = now
+    insert_rows(session, DefectHistory, work.history)
+    if batch.new:
+        insert_rows(session, AppliedMutation, [_ledger_row(p, batch.device, user, now) for p in batch.new])
+        batch.device.last_seq = batch.new[-1].seq
+        batch.device.last_push_at = now
+
+
+def _ledger_row(p: _Pending, device: Device, user: User, now: datetime) -> dict[str, Any]:
+    return {
+        "device_id": device.id,
+        "seq": p.seq,
+        "hlc": p.hlc[:HLC_LENGTH],
+        "name": p.name[:40],
+        "status": p.status,
+        "code": p.code,
+        "message": p.message,
+        "conflict_id": p.conflict_id,
+        "defect_id": p.defect_id,
+        "user_id": user.id,
+        "applied_at": now,
+    }
+
+
+def _push_once(session: Session, user: User, device_id: str, mutations: Sequence[dict[str, Any]]) -> Outcome:
+    lock_for_write(session)
+    device = _device(session, user, device_id)
+    _check_envelope(device, mutations)
+    pending = [_Pending(seq=m["seq"], hlc=m["hlc"], name=m["name"], raw=m.get("args")) for m in mutations]
+    batch = _Batch(
+        device=device,
+        pending=pending,
+        old=[p for p in pending if p.seq <= device.last_seq],
+        new=[p for p in pending if p.seq > device.last_seq],
+    )
+    _replay(session, batch)
+    now_ms = hlc.now_ms()
+    for p in batch.new:
+        _prepare(p, user, device_id, now_ms + hlc.MAX_DRIFT_MS)
+    _restamp(session, batch, now_ms)
+    _load_defects(session, user, batch)
+    lookups = load_lookups(session, user, [p.args for p in batch.todo], batch.defects)
+    work = _Work()
+    _apply(session, user, batch, lookups, work)
+    now = utcnow()
+    _write(session, user, batch, work, now)
     # Everything else is done before the feed's counter row is locked: publishing takes the lock, and it is
     # held until the commit, so concurrent pushes wait for it only that long.
-    results = [_result(p, defects, visible) for p in pending]
-    outcome = Outcome(results, SERVER_CLOCK.tick(), applied=len(new), replayed=len(old))
+    results = [_result(p, batch.defects, batch.visible) for p in pending]
+    outcome = Outcome(results, SERVER_CLOCK.tick(), applied=len(batch.new), replayed=len(batch.old))
     session.flush()
-    changes.publish(session, now)
+    work.changes.publish(session, now)
     return outcome
 
 
 def _result(p: _Pending, defects: dict[uuid.UUID, Defect], visible: set[uuid.UUID]) -> dict[str, Any]:
     out: dict[str, Any] = {"seq": p.seq, "status": p.status, "message": p.message, "conflict_id": p.conflict_id}
+    if p.code:
+        out["code"] = p.code
     if p.replayed:
         out["replayed"] = True
+    if p.restamped:
+        out["hlc"] = p.hlc  # the stamp the server gave it (the device's clock was too far ahead)
     # The device already has what it sent; the server's state matters when the two differ.
     if p.defect_id in visible and (p.status != "applied" or p.replayed):
         assert p.defect_id is not None

@@ -20,6 +20,7 @@ from domain import rules
 from domain.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
 
 from . import hlc
+from .codes import STALE_STATUS, TRANSITION_NOT_ALLOWED
 from .feed import ChangeSet, scope_keys
 
 STATE_FIELDS = ("status", "contractor_id", "repeat_count", "satisfaction", "assigned_at", "fixed_at", "closed_at")
@@ -32,6 +33,11 @@ class Outcome:
     status: str  # applied | conflict
     message: str = ""
     conflict_id: int | None = None
+    code: str = ""  # why a conflict: stale_status | transition_not_allowed
+
+
+# Conflict kinds (stored on the record) and the codes results carry for them.
+KIND_CODES = {"stale": STALE_STATUS, "not_allowed": TRANSITION_NOT_ALLOWED}
 
 
 def snapshot(d: Defect) -> dict[str, Any]:
@@ -152,7 +158,7 @@ def apply_command(
                 changes.touch("conflict", earlier.id, d.id, keys_before)
         c.outcome = "conflict" if kind else "applied"
         if c is cmd:
-            result = Outcome(c.outcome, message, c.conflict_id if kind else None)
+            result = Outcome(c.outcome, message, c.conflict_id if kind else None, KIND_CODES.get(kind or "", ""))
     _restore(d, state)
     d.field_clocks = {**clocks, CLOCK: max(clocks.get(CLOCK, ""), cmd.hlc)}
     new_state = snapshot(d)

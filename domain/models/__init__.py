@@ -12,6 +12,7 @@ from .defect import (
     InspectionCheckin,
     UnitInspection,
 )
+from .delivery import DeliveryGateSettings, DeliveryPermit
 from .library import DefectArea, DefectType
 from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
@@ -30,6 +31,8 @@ __all__ = [
     "DefectHistory",
     "DefectPhoto",
     "DefectType",
+    "DeliveryGateSettings",
+    "DeliveryPermit",
     "Device",
     "HomeownerUnit",
     "Inspection",

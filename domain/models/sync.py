@@ -41,6 +41,7 @@ class AppliedMutation(Base):
     hlc: Mapped[str] = mapped_column(String(HLC_LENGTH))
     name: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10))  # applied | merged | duplicate | conflict | rejected
+    code: Mapped[str] = mapped_column(String(40), default="", server_default="")  # why, when refused
     message: Mapped[str] = mapped_column(Text, default="")
     conflict_id: Mapped[int | None] = mapped_column(Integer)
     defect_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -11,7 +11,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from domain import policy
+from domain.errors import DomainError
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
+from domain.stats import gate as delivery_gate
+
+from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
@@ -148,6 +152,8 @@ def update_plan_type(body: dict[str, Any], plan_type_id: int) -> Any:
         photo = db.session.get(Photo, body["plan_sha256"])
         if photo is None:
             abort(422, message="请先上传户型图 / Upload the plan image first (PUT /api/photos/<sha256>)")
+        if not policy.can_see_photo(dbs(), current_user(), photo.sha256):  # the same rule as attaching in sync
+            raise DomainError(PHOTO_NOT_YOURS, "只能使用您上传或可查看的图片 / Use an image you uploaded or may see")
         plan.plan_width, plan.plan_height = photo.width, photo.height
     elif "plan_sha256" in body:
         plan.plan_width = plan.plan_height = None
@@ -269,6 +275,8 @@ class Inspections(MethodView):
             abort(409, message="检查批次编号冲突 / That inspection id is taken")
         if body["id"] is None:
             body.pop("id")
+        if body["kind"] == "delivery":
+            delivery_gate.require_permits(dbs(), project_id, body["building_id"])  # 交付许可令 first
         insp = Inspection(project_id=project_id, created_by_id=user.id, **body)
         db.session.add(insp)
         db.session.commit()

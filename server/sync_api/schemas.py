@@ -1,31 +1,44 @@
-"""Request and response shapes of the sync API (see docs/sync-protocol.md)."""
+"""Request and response shapes of the sync API (see docs/sync-protocol.md). The push body is not here: it
+is published from the structs that validate it (``PUSH_BODY``)."""
+
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-DEVICE_ID = validate.Regexp(
-    r"^[A-Za-z0-9_.\-]{1,64}$", error="设备编号格式错误 / device_id must be a UUID (at most 64 characters)"
-)
+from sync import envelope
 
 
-class MutationSchema(Schema):
-    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**62))
-    hlc = fields.String(required=True, validate=validate.Length(max=100))
-    name = fields.String(required=True, validate=validate.Length(max=40))
-    args = fields.Raw(load_default=dict, metadata={"description": "The mutation's arguments (an object)"})
+def openapi(schema: Any) -> Any:
+    """A JSON Schema (as msgspec writes it) in OpenAPI 3.0's dialect: ``anyOf [X, null]`` becomes
+    ``X`` with ``nullable: true``."""
+    if isinstance(schema, list):
+        return [openapi(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: openapi(v) for k, v in schema.items()}
+    options = out.get("anyOf")
+    if isinstance(options, list) and {"type": "null"} in options:
+        rest = [o for o in options if o != {"type": "null"}]
+        del out["anyOf"]
+        if len(rest) == 1:
+            out.update(rest[0])
+        else:
+            out["anyOf"] = rest
+        out["nullable"] = True
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+    return out
 
 
-class PushSchema(Schema):
-    device_id = fields.String(required=True, validate=DEVICE_ID)
-    mutations = fields.List(
-        fields.Nested(MutationSchema),
-        required=True,
-        metadata={"description": "At most 500, in increasing seq order"},
-    )
+# The push body, generated from the msgspec structs that validate it (sync.envelope, sync.mutations).
+PUSH_BODY = openapi(envelope.json_schema())
 
 
 class ResultSchema(Schema):
     seq = fields.Integer()
     status = fields.String(validate=validate.OneOf(("applied", "merged", "duplicate", "conflict", "rejected")))
+    code = fields.String(metadata={"description": "Why, for a rejected or conflict result (a stable error code)"})
+    hlc = fields.String(metadata={"description": "The stamp the server gave a mutation whose clock was too far ahead"})
     message = fields.String()
     conflict_id = fields.Integer(allow_none=True)
     replayed = fields.Boolean(metadata={"description": "True when this (device, seq) was applied before"})

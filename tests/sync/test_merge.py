@@ -200,10 +200,11 @@ def test_disallowed_action_is_a_conflict_not_silently_dropped(world, device):
 def test_resolve_conflict_theirs_applies_the_device_change(world, device, client, auth):
     a, did = _created(world, device)
     m = device(world.manager)
-    m.mutate("defect.status", id=did, action="void", **{"from": "open"})
+    m.mutate("defect.status", id=did, action="assign", **{"from": "open"}, contractor_id=world.contractor2.id)
     m.push()
     a.mutate("defect.status", id=did, action="assign", **{"from": "open"}, contractor_id=world.contractor.id)
     [res] = a.push()
+    assert res["status"] == "conflict" and res["code"] == "stale_status"
     cid = res["conflict_id"]
     listed = client.get("/api/sync/conflicts", headers=m.headers).get_json()
     assert [c["id"] for c in listed] == [cid]

@@ -1,0 +1,1 @@
+"""Statistics, the delivery gate and reports over HTTP (thin views over domain.stats)."""
