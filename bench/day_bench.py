@@ -60,7 +60,6 @@ TARGET_MS = 250.0
 
 def photo_pool(n: int, seed: int = 7) -> list[bytes]:
     from media_bench import camera_jpeg
-
     from PIL import Image
 
     pool = []
@@ -108,7 +107,9 @@ def setup(url: str, inspectors: int, crews: int, managers: int) -> dict[str, Any
         s.add_all([plan, building])
         s.flush()
         units = [
-            Unit(project_id=project.id, building_id=building.id, floor=f, number=f"{f:02d}{n:02d}", plan_type_id=plan.id)
+            Unit(
+                project_id=project.id, building_id=building.id, floor=f, number=f"{f:02d}{n:02d}", plan_type_id=plan.id
+            )
             for f in range(1, 31)
             for n in range(1, 5)
         ]
@@ -116,7 +117,9 @@ def setup(url: str, inspectors: int, crews: int, managers: int) -> dict[str, Any
         s.add_all(units + contractors)
         s.flush()
         people: dict[str, list[User]] = {
-            "inspector": [User(username=f"insp{i}", display_name=f"检查员{i}", role="inspector") for i in range(inspectors)],
+            "inspector": [
+                User(username=f"insp{i}", display_name=f"检查员{i}", role="inspector") for i in range(inspectors)
+            ],
             "manager": [User(username=f"mgr{i}", display_name=f"经理{i}", role="manager") for i in range(managers)],
             "crew": [
                 User(username=f"crew{i}", display_name=f"维修{i}", role="crew", contractor_id=contractors[i % 4].id)
@@ -361,6 +364,29 @@ def run_load(
 # ---- the server ----
 
 
+class SlowStartServer(Server):
+    """sync_bench's gunicorn, given three minutes to come up on a busy shared machine."""
+
+    def __init__(self, url: str, workers: int, threads: int = 1):
+        self.port = free_port()
+        self.instance = tempfile.mkdtemp(prefix="bench-instance-")
+        env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": self.instance, "PYTHONPATH": str(ROOT)}
+        cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads)]
+        cmd += ["-b", f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning", "server.app:create_app()"]
+        self.log = open(Path(self.instance) / "gunicorn.log", "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            try:
+                if requests.get(self.base + "/healthz", timeout=10).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+
 class Pools:
     def __init__(self, url: str, layout: str, image_workers: int):
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -369,12 +395,12 @@ class Pools:
         os.environ["INSTANCE_PATH"] = self.instance  # the Server class reads the environment
         os.environ["MEDIA_ROOT"] = str(Path(self.instance) / "media")
         if layout == "single":
-            self.sync = Server(url, 4, 1)
+            self.sync = SlowStartServer(url, 4, 1)
             self.servers.append(self.sync)
             self.photos = self.sync
         else:
-            self.sync = Server(url, 3, 1)
-            self.photos = Server(url, 2, 4)
+            self.sync = SlowStartServer(url, 3, 1)
+            self.photos = SlowStartServer(url, 2, 4)
             self.servers += [self.sync, self.photos]
         env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
         self.log = open(Path(self.instance) / "image-worker.log", "wb")  # noqa: SIM115
@@ -413,14 +439,15 @@ def audit(url: str, storage_root: str, stats: Stats, wait_s: float = 90.0) -> di
     deadline = time.time() + wait_s
     with Session(engine) as s:
         while has_jobs and time.time() < deadline:
-            left = s.scalar(text("SELECT count(*) FROM photo_jobs WHERE state <> 'done'"))
+            left = s.scalar(text("SELECT count(*) FROM photo_jobs WHERE state <> 'failed'"))
             s.rollback()
             if not left:
                 break
             time.sleep(1)
         photos = {p.sha256: p for p in s.scalars(select(Photo).where(Photo.sha256.in_(list(stats.acked_photos))))}
         defects = set(
-            str(d) for d in s.scalars(select(Defect.id).where(Defect.id.in_([uuid.UUID(x) for x in stats.acked_defects])))
+            str(d)
+            for d in s.scalars(select(Defect.id).where(Defect.id.in_([uuid.UUID(x) for x in stats.acked_defects])))
         )
         n_defects = s.scalar(select(func.count()).select_from(Defect))
         ledger = {(m.device_id, m.seq): m.status for m in s.scalars(select(AppliedMutation))}
@@ -536,7 +563,9 @@ def main() -> None:
         verdict = "ok" if value <= target else "MISSED"
         print(f"{label:24s}: {value:8.0f} {unit}  target ≤ {target} {unit}  ratio {value / target:.2f}  {verdict}")
     print(f"{'errors':24s}: {len(stats.errors)}" + (f"  e.g. {stats.errors[:3]}" if stats.errors else ""))
-    lost = sum(checked[k] for k in ("defects_missing", "mutations_missing", "photo_rows_missing", "photo_blobs_missing"))
+    lost = sum(
+        checked[k] for k in ("defects_missing", "mutations_missing", "photo_rows_missing", "photo_blobs_missing")
+    )
     print(
         f"{'audit':24s}: {checked['defects_acked']} defects, {checked['mutations_acked']} mutations,"
         f" {checked['photos_acked']} photos acknowledged; missing {lost}, duplicated"

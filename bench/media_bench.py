@@ -9,6 +9,9 @@
    uses a second core for part of its work (the strip, bands of the display resize), so its CPU time, summed
    over its threads, is printed too: the wall-clock ratio is the target, the CPU ratio shows how much of it
    is less work rather than more cores.
+0. Peak memory (issue 10): a 59-megapixel PNG of 173 KB decoded by plain Pillow against the pipeline,
+   which refuses it from its header; six 12-megapixel PNGs arriving at once, with and without a decode
+   budget that holds two of them (each run in a fresh process, peak RSS above the interpreter's own).
 2. Upload throughput over loopback HTTP (the Flask app on a threaded werkzeug server, SQLite): PUT
    /api/photos/<sha256> of distinct camera photos, for local disk and for S3 (moto in server mode).
 """
@@ -193,13 +196,104 @@ def bench_uploads(photos: list[bytes], backend: str, s3_endpoint: str | None) ->
     print(f"  retried photos: {n / again:6.2f} photos/s  {total / again / 1e6:6.2f} MB/s (already stored)")
 
 
+def zero_png(path: str, width: int, height: int) -> None:
+    """A PNG of black pixels written row by row (the generator never holds the image): 59 MP in ~173 KB."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer = zlib.compressobj(9)
+    row = bytes(1 + width * 3)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    with open(path, "wb") as fh:
+        fh.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+MEMORY_PROBE = """
+import sys, threading
+sys.path.insert(0, {root!r})
+from PIL import Image
+from media import images
+from media.settings import MediaError, MediaSettings
+mode, paths, budget = sys.argv[1], sys.argv[2:-1], int(sys.argv[-1])
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")  # reset the peak (VmHWM) to what the interpreter holds now
+base = status("VmRSS")
+outcome = "processed"
+if mode == "plain":  # what a decode costs without the checks: Pillow opens and loads it
+    Image.MAX_IMAGE_PIXELS = None
+    with Image.open(paths[0]) as img:
+        img.load()
+else:
+    settings = MediaSettings(decode_budget_bytes=budget)
+    def one(path):
+        global outcome
+        try:  # each on its own thread, as request threads or a worker's threads would
+            images.render(path, settings, images.inspect(path, settings))
+        except MediaError as exc:
+            outcome = "refused " + str(exc.status)
+    threads = [threading.Thread(target=one, args=(p,)) for p in paths]
+    for t in threads: t.start()
+    for t in threads: t.join()
+peak = status("VmHWM")
+print(f"{{(peak - base) / 1024:.0f}} {{outcome}}")
+"""
+
+
+def peak_memory(mode: str, paths: list[str], budget: int) -> tuple[float, str]:
+    """Peak memory (MB above the interpreter's own) of a fresh process decoding ``paths`` at once."""
+    import subprocess
+
+    code = MEMORY_PROBE.format(root=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run(
+        [sys.executable, "-c", code, mode, *paths, str(budget)], capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=1)
+    return float(out[0]), out[1].strip()
+
+
+def bench_memory() -> None:
+    """Peak memory of hostile and of concurrent uploads (issue 10)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        bomb = f"{tmp}/bomb.png"
+        zero_png(bomb, 7_700, 7_700)
+        plain, _ = peak_memory("plain", [bomb], 0)
+        checked, outcome = peak_memory("checked", [bomb], 512 * 1024 * 1024)
+        print(f"59 MP PNG of {os.path.getsize(bomb) / 1000:.0f} KB: plain Pillow decode peaks at {plain:.0f} MB;")
+        print(f"  the pipeline: {outcome} from its header, peak {checked:.0f} MB  (ratio {checked / plain:.3f})")
+        photos = []
+        for i in range(6):
+            path = f"{tmp}/big{i}.png"
+            img = Image.linear_gradient("L").resize((4000, 3000)).convert("RGB").rotate(i)
+            img.save(path, compress_level=1)
+            photos.append(path)
+        per = 4000 * 3000 * 3 * 2
+        unbounded, _ = peak_memory("checked", photos, 64 * per)
+        bounded, _ = peak_memory("checked", photos, 2 * per + 1)
+        print(f"6 PNGs of 12 MP arriving at once ({per / 2**20:.0f} MB of decode each):")
+        print(
+            f"  no budget to speak of: peak {unbounded:.0f} MB; budget of 2 decodes"
+            f" ({(2 * per) / 2**20:.0f} MB): peak {bounded:.0f} MB  (ratio {bounded / unbounded:.2f})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--photos", type=int, default=24)
     parser.add_argument("--skip-uploads", action="store_true")
+    parser.add_argument("--only-memory", action="store_true")
     args = parser.parse_args()
     logging.disable(logging.INFO)  # no per-request log lines in the figures
+    bench_memory()
+    if args.only_memory:
+        return
     bench_derivatives(args.runs)
     if args.skip_uploads:
         return

@@ -117,10 +117,17 @@ def can_manage_project(session: Session, user: User, project_id: int) -> bool:
     return user.role == "manager" and can_see_project(session, user, project_id)
 
 
+def photo_was_added() -> ColumnElement[bool]:
+    """A defect's photo row that was added at some point: not a removal tombstone (a ``photo_remove`` that
+    arrived for a photo never on the defect, remembered so that a late add stays removed). A tombstone
+    grants nobody access to the photo it names."""
+    return or_(DefectPhoto.clock != "", DefectPhoto.removed_clock.is_(None))
+
+
 def can_see_photo(session: Session, user: User, sha256: str) -> bool:
     """A photo is visible if it belongs to a visible defect, or is the plan image of a visible project, or
     the user uploaded these exact bytes (the defect naming it may sync later than the photo). A removal
-    tombstone (a photo row that was never added, ``clock == ""``) grants nothing."""
+    tombstone grants nothing (``photo_was_added``)."""
     if not user.active:
         return False
     uploaded = select(PhotoUploader.id).where(PhotoUploader.sha256 == sha256, PhotoUploader.user_id == user.id)
@@ -129,7 +136,7 @@ def can_see_photo(session: Session, user: User, sha256: str) -> bool:
     on_defect = (
         select(DefectPhoto.id)
         .join(Defect, Defect.id == DefectPhoto.defect_id)
-        .where(DefectPhoto.sha256 == sha256, DefectPhoto.clock != "", defect_filter(user))
+        .where(DefectPhoto.sha256 == sha256, photo_was_added(), defect_filter(user))
         .limit(1)
     )
     if session.scalar(on_defect) is not None:

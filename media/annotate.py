@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from PIL import Image, ImageColor, ImageDraw
+from PIL import Image, ImageColor, ImageDraw, ImageOps
 
 from . import fonts
 
@@ -86,7 +86,8 @@ def render(image: Image.Image, shapes: Iterable[dict[str, Any]], font_path: str 
 def render_jpeg(source: bytes, shapes: Iterable[dict[str, Any]], font_path: str | None = None) -> bytes:
     with Image.open(io.BytesIO(source)) as img:
         img.load()
-        flat = render(img, shapes, font_path)
+        # A display-sized photo is served as its metadata-free original, which keeps its orientation tag.
+        flat = render(ImageOps.exif_transpose(img), shapes, font_path)
     buf = io.BytesIO()
     flat.save(buf, "JPEG", quality=88)
     return buf.getvalue()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from domain.models import DefectPhoto, Photo, PhotoAnnotation, PhotoUpload, PhotoUploader, PlanType, utcnow
+from domain.models import DefectPhoto, Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploader, PlanType, utcnow
 
 from .storage import PHOTO_KEY, Storage, photo_key
 from .uploads import discard
@@ -56,6 +56,7 @@ def collect(
         session.expunge(photo)
         session.execute(delete(PhotoAnnotation).where(PhotoAnnotation.sha256 == sha))
         session.execute(delete(PhotoUploader).where(PhotoUploader.sha256 == sha))
+        session.execute(delete(PhotoJob).where(PhotoJob.sha256 == sha))
         gone = session.execute(
             delete(Photo).where(Photo.sha256 == sha, ~_referenced(Photo.sha256))  # type: ignore[operator]
         )

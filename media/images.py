@@ -1,11 +1,16 @@
-"""Check a photo by its content and make everything served from it, from one decode.
+"""Check a photo by its content (``inspect``), and make everything served from it from one decode (``render``).
 
-The type comes from the bytes (a renamed PDF is refused whatever its name or Content-Type), the pixel
-count is checked from the header before anything is decoded (decompression bombs), and the image is
-decoded completely (a truncated file fails here, not later on someone's screen). JPEGs are decoded at
-a reduced size with ``Image.draft`` — libjpeg scales while decoding, so a 12-megapixel photo costs a
-fraction of a full decode — and the display size and thumbnail are cut from that one image. What can run
-side by side does, on a second core (the strip of the original, bands of the display resize).
+``inspect`` reads only the header: the type comes from the bytes (a renamed PDF is refused whatever its
+name or Content-Type), a JPEG's metadata segments are counted before Pillow parses them, and the pixel
+count and the memory a decode would need are checked before anything is decoded (decompression bombs).
+An upload is acknowledged on that; ``render`` runs later, in an image worker (``media.jobs``).
+
+``render`` decodes the image completely (a truncated file fails there) under the process's memory budget
+(``media.budget``). JPEGs are decoded at a reduced size with ``Image.draft`` — libjpeg scales while
+decoding — at the smallest scale that covers what is made: a photo already display-sized (the PWA sends
+2048 px) gets no display copy at all, its metadata-free original serves, and its thumbnail is decoded at
+1/4 scale; a larger one is decoded near the display size, and both are cut from that one image. What can
+run side by side does, on a second core (the strip of the original, bands of the display resize).
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from typing import Any, TypeVar
 import pillow_heif
 from PIL import Image, ImageOps
 
-from .jpegmeta import NotAJpeg, strip_jpeg
+from .budget import budget
+from .jpegmeta import NotAJpeg, metadata_size, strip_jpeg
 from .settings import MediaError, MediaSettings
 
 pillow_heif.register_heif_opener()
@@ -110,7 +116,7 @@ class Processed:
     taken_at: datetime | None
     orientation: int
     thumb: bytes
-    display: bytes
+    display: bytes | None  # None: the photo is display-sized, its clean copy is shown instead
     derivative_mime: str
     clean: bytes  # the original without personal metadata
     clean_mime: str
@@ -252,12 +258,22 @@ def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
 
 
 def open_checked(path: str, settings: MediaSettings) -> tuple[Image.Image, str]:
-    """Open a file as an image after sniffing it and checking its header; nothing is decoded yet."""
+    """Open a file as an image after sniffing it and checking its header; nothing is decoded yet.
+
+    A JPEG's metadata segments are counted first, by a walk of its segment headers: Pillow's marker parser
+    is quadratic in their number (600 APP1 segments of 64 KB cost 21 s of CPU), so too many, or too many
+    bytes of them, are refused before Pillow sees the file.
+    """
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
-    mime = sniff(head)
-    if mime is None:
-        raise MediaError(415, NOT_AN_IMAGE)
+        mime = sniff(head)
+        if mime is None:
+            raise MediaError(415, NOT_AN_IMAGE)
+        if mime == "image/jpeg":
+            fh.seek(0)
+            limit = settings.max_metadata_bytes + HEADER_SLACK
+            header = fh.read(limit)
+            _check_metadata(header, len(header) == limit, settings)
     try:
         img = Image.open(path, formats=[PIL_FORMATS[mime]])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -275,6 +291,113 @@ def open_checked(path: str, settings: MediaSettings) -> tuple[Image.Image, str]:
     return img, mime
 
 
+HEADER_SLACK = 256 * 1024  # tables and frame headers besides the metadata
+
+
+def _check_metadata(header: bytes, truncated: bool, settings: MediaSettings) -> None:
+    try:
+        segments, size, reached = metadata_size(header)
+    except NotAJpeg as exc:
+        raise MediaError(422, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
+    if segments > settings.max_metadata_segments or size > settings.max_metadata_bytes or (truncated and not reached):
+        raise MediaError(
+            422,
+            f"照片附带的元数据过多（上限 {settings.max_metadata_segments} 段、"
+            f"{settings.max_metadata_bytes // 1024} KB），请用相机原图或重新拍摄 / The photo carries too much "
+            f"metadata (limit {settings.max_metadata_segments} segments, {settings.max_metadata_bytes // 1024} KB)",
+        )
+
+
+@dataclass
+class Inspected:
+    """What the header says, checked: enough to acknowledge an upload without decoding it."""
+
+    mime: str
+    width: int  # after orientation
+    height: int
+    orientation: int
+    taken_at: datetime | None
+    derivative_mime: str
+    clean_mime: str
+    decode_cost: int  # bytes of memory the derivatives will take to make
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    return {"1": 1, "L": 1, "P": 4, "RGB": 3, "YCbCr": 3}.get(mode, 4)
+
+
+def _draft_scale(size: tuple[int, int], long_edge: int) -> int:
+    """The reduction libjpeg's draft mode gives for a target long edge: 1, 2, 4 or 8."""
+    scale = 1
+    while scale < 8 and max(size) / (scale * 2) >= long_edge:
+        scale *= 2
+    return scale
+
+
+def display_sized(size: tuple[int, int], settings: MediaSettings) -> bool:
+    """A photo this small is its own display copy: no second copy is made."""
+    return max(size) <= settings.display_max_px
+
+
+def decode_cost(mime: str, size: tuple[int, int], mode: str, settings: MediaSettings) -> int:
+    """Memory the derivatives of an image take: the decoded pixels (at the reduced scale a JPEG is decoded
+    at) and one working copy of them."""
+    w, h = size
+    if mime == "image/jpeg":
+        target = settings.thumb_px if display_sized(size, settings) else settings.display_px
+        scale = _draft_scale(size, target)
+        w, h = math.ceil(w / scale), math.ceil(h / scale)
+    return w * h * _bytes_per_pixel(mode) * 2
+
+
+def _header_exif(img: Image.Image, mime: str) -> Image.Exif:
+    """The EXIF block read with the header. (Pillow's PNG ``getexif`` decodes the whole image to look for
+    an eXIf chunk after the pixels; here only one before them counts.)"""
+    exif = Image.Exif()
+    try:
+        if mime == "image/png":
+            raw = img.info.get("exif")
+            if isinstance(raw, bytes):
+                exif.load(raw)
+            return exif
+        return img.getexif()
+    except Exception:  # a broken EXIF block: the photo is still a photo
+        return Image.Exif()
+
+
+def inspect(path: str, settings: MediaSettings) -> Inspected:
+    """Check a file from its header — type, pixel count, metadata, the memory a decode would take — and
+    read its size, orientation and capture time. Nothing is decoded. Raises MediaError."""
+    img, mime = open_checked(path, settings)
+    with img:
+        cost = decode_cost(mime, img.size, img.mode, settings)
+        if cost > settings.max_decode_bytes:
+            mb = settings.max_decode_bytes // (1024 * 1024)
+            raise MediaError(
+                422,
+                f"图片过大，处理需要的内存超过 {mb} MB 上限，请缩小后再传 / "
+                f"The image would need more than {mb} MB of memory to process; send a smaller one",
+            )
+        exif = _header_exif(img, mime)
+        orientation = int(exif.get(ORIENTATION, 1) or 1)
+        if orientation not in range(1, 9):
+            orientation = 1
+        taken_at = _taken_at(exif, settings.camera_tz)
+        full_size = img.size
+    swap = orientation in (5, 6, 7, 8)
+    width, height = (full_size[1], full_size[0]) if swap else full_size
+    return Inspected(
+        mime=mime,
+        width=width,
+        height=height,
+        orientation=orientation,
+        taken_at=taken_at,
+        derivative_mime="image/png" if mime == "image/png" else "image/jpeg",
+        clean_mime="image/png" if mime == "image/png" else "image/jpeg",
+        decode_cost=cost,
+    )
+
+
 def _stripped(path: str, orientation: int) -> bytes:
     with open(path, "rb") as fh:
         return strip_jpeg(fh.read(), orientation)
@@ -283,49 +406,62 @@ def _stripped(path: str, orientation: int) -> bytes:
 def process(path: str, settings: MediaSettings) -> Processed:
     """Validate the file at ``path`` and make its thumbnail, display size and metadata-free original.
 
-    The work is done on a photo thread (see ``_photos``); this thread waits for it. Raises MediaError.
+    The work is done on a photo thread (see ``_photos``) under the process's memory budget; this thread
+    waits for it. Raises MediaError.
     """
+    found = inspect(path, settings)
     if getattr(_local, "photo_worker", False):
-        return _process(path, settings)
-    return _photos.submit(_process, path, settings).result()
+        return render(path, settings, found)
+    return _photos.submit(render, path, settings, found).result()
 
 
-def _process(path: str, settings: MediaSettings) -> Processed:
+def render(path: str, settings: MediaSettings, found: Inspected) -> Processed:
+    """The derivatives of an inspected file, holding its decode cost of the memory budget meanwhile."""
+    with budget(settings.decode_budget_bytes).hold(min(found.decode_cost, settings.decode_budget_bytes)):
+        return _render(path, settings, found)
+
+
+def _render(path: str, settings: MediaSettings, found: Inspected) -> Processed:
     img, mime = open_checked(path, settings)
+    orientation = found.orientation
     with img:
-        exif = img.getexif()
-        orientation = int(exif.get(ORIENTATION, 1) or 1)
-        if orientation not in range(1, 9):
-            orientation = 1
-        taken_at = _taken_at(exif, settings.camera_tz)
-        full_size = img.size
+        small = display_sized(img.size, settings)
         # The metadata-free original is cut from the raw bytes on another thread while the decoder, which
         # releases the GIL, runs here.
         stripping = _beside(_stripped, path, orientation) if mime == "image/jpeg" else None
-        box = _draft_box(full_size, settings.display_px) if mime == "image/jpeg" else None
-        if box is not None and img.mode in ("RGB", "L", "YCbCr"):
-            img.draft("RGB" if img.mode != "L" else "L", box)
+        if mime == "image/jpeg" and img.mode in ("RGB", "L", "YCbCr"):
+            # Decode at the smallest scale that covers what is made: the thumbnail alone for a photo that is
+            # its own display copy, else the display size.
+            box = _draft_box(img.size, settings.thumb_px) if small else _draft_box(img.size, settings.display_px)
+            if box is not None:
+                img.draft("RGB" if img.mode != "L" else "L", box)
         try:
-            img.load()  # the one full decode; a truncated or corrupt file fails here
+            img.load()  # the one decode; a truncated or corrupt file fails here
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise MediaError(422, "图片像素过多 / The image has too many pixels") from exc
         except Exception as exc:
             raise MediaError(422, "图片文件不完整或已损坏 / The image file is truncated or damaged") from exc
-        derivative_mime = "image/png" if mime == "image/png" else "image/jpeg"
-        if mime == "image/jpeg":  # the original is kept as it is, so only the two small images are turned
-            thumb, display = derivatives(_flatten(img), settings, derivative_mime, TURNS.get(orientation))
+        derivative_mime = found.derivative_mime
+        display: bytes | None
+        if mime == "image/jpeg":  # the original is kept as it is, so only the small images are turned
+            flat, turn = _flatten(img), TURNS.get(orientation)
+            if small:
+                thumb, display = _thumb(flat, settings, derivative_mime, turn), None
+            else:
+                thumb, display = derivatives(flat, settings, derivative_mime, turn)
         else:
             # In place: a 12 MP photo that needs no turning is not copied (the image is ours until `with` ends).
             ImageOps.exif_transpose(img, in_place=True)
             upright = _flatten(img)
-            thumb, display = derivatives(upright, settings, derivative_mime)
+            if small:
+                thumb, display = _thumb(upright, settings, derivative_mime, None), None
+            else:
+                thumb, display = derivatives(upright, settings, derivative_mime)
         if mime == "image/png":
             clean, clean_mime = _encode(upright, "image/png", 0), "image/png"
         elif mime != "image/jpeg":  # WebP and HEIC: a full-size JPEG every browser can show
             clean, clean_mime = _encode(upright, "image/jpeg", 92), "image/jpeg"
 
-    swap = orientation in (5, 6, 7, 8)
-    width, height = (full_size[1], full_size[0]) if swap else full_size
     if stripping is not None:
         try:
             clean, clean_mime = stripping(), "image/jpeg"
@@ -334,9 +470,9 @@ def _process(path: str, settings: MediaSettings) -> Processed:
 
     return Processed(
         mime=mime,
-        width=width,
-        height=height,
-        taken_at=taken_at,
+        width=found.width,
+        height=found.height,
+        taken_at=found.taken_at,
         orientation=orientation,
         thumb=thumb,
         display=display,

@@ -1,8 +1,9 @@
 """Store a verified photo exactly once, whoever sends it and however often.
 
-The order matters for "nothing half-written": the file is hashed and fully checked before anything is
-stored; the derivatives go to storage before the original, and the database row comes last, so a row
-always means "everything is there". If anything fails on the way, what this call stored is removed again
+The order matters for "nothing half-written": the file is hashed and checked before anything is stored;
+the original goes to storage before the database row, and the row and the job that makes its derivatives
+are written in one transaction, so a row always means "the bytes are there and the derivatives are made or
+coming" (``Photo.derivatives`` says which). If anything fails on the way, what this call stored is removed again
 (unless another request stored the same bytes meanwhile — identical content, which it then owns).
 """
 
@@ -24,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from domain.models import Photo, PhotoUploader, utcnow
 
-from .images import process
+from .images import inspect, render
+from .jobs import enqueue
 from .settings import MediaError, MediaSettings
 from .storage import Storage, photo_key
 
@@ -117,26 +119,46 @@ def _seen_again(session: Session, photo: Photo, user_id: int | None) -> Photo:
 
 
 def ingest(
-    session: Session, storage: Storage, settings: MediaSettings, spooled: Spooled, sha256: str, user_id: int | None
+    session: Session,
+    storage: Storage,
+    settings: MediaSettings,
+    spooled: Spooled,
+    sha256: str,
+    user_id: int | None,
+    derive_now: bool = False,
+    source_key: str | None = None,
 ) -> tuple[Photo, bool]:
-    """Store the spooled file as photo ``sha256``; returns (photo, created). Raises MediaError."""
+    """Store the spooled file as photo ``sha256``; returns (photo, created). Raises MediaError.
+
+    The file is checked from its header (``images.inspect``: type, pixels, metadata, decode memory) and
+    stored; its derivatives are queued for an image worker in the same transaction (``jobs.enqueue``), so
+    the upload is acknowledged without waiting for them. ``derive_now`` makes them here instead, before the
+    row is written (scripts, the demo, ``MEDIA_DERIVATIVES=inline``). ``source_key``: the same bytes are
+    already in storage there (a direct upload), and are copied inside the store rather than sent again.
+    """
     if spooled.sha256 != sha256:
         raise mismatch()
     existing = session.get(Photo, sha256)
     if existing is not None:
         return _seen_again(session, existing, user_id), False
 
-    done = process(spooled.path, settings)
+    found = inspect(spooled.path, settings)
+    done = render(spooled.path, settings, found) if derive_now else None
     written: list[str] = []
     try:
-        for variant, data, mime in (
-            ("thumb", done.thumb, done.derivative_mime),
-            ("display", done.display, done.derivative_mime),
-            ("clean", done.clean, done.clean_mime),
-        ):
-            storage.put_bytes(photo_key(sha256, variant), data, mime)
-            written.append(photo_key(sha256, variant))
-        storage.put_file(photo_key(sha256), spooled.path, done.mime)
+        if done is not None:
+            for variant, data, mime in (
+                ("thumb", done.thumb, done.derivative_mime),
+                ("display", done.display, done.derivative_mime),
+                ("clean", done.clean, done.clean_mime),
+            ):
+                if data is not None:
+                    storage.put_bytes(photo_key(sha256, variant), data, mime)
+                    written.append(photo_key(sha256, variant))
+        if source_key is not None:
+            storage.copy(source_key, photo_key(sha256))
+        else:
+            storage.put_file(photo_key(sha256), spooled.path, found.mime)
         written.append(photo_key(sha256))
         now = utcnow()
         created = insert_ignore(
@@ -145,18 +167,23 @@ def ingest(
             {
                 "sha256": sha256,
                 "size": spooled.size,
-                "mime": done.mime,
-                "width": done.width,
-                "height": done.height,
-                "derivative_mime": done.derivative_mime,
-                "clean_mime": done.clean_mime,
-                "taken_at": done.taken_at,
+                "mime": found.mime,
+                "width": found.width,
+                "height": found.height,
+                "derivative_mime": found.derivative_mime,
+                "clean_mime": done.clean_mime if done else found.clean_mime,
+                "taken_at": found.taken_at,
                 "uploaded_by_id": user_id,
                 "created_at": now,
                 "last_seen_at": now,
+                "derivatives": "ready" if done else "pending",
+                "derivatives_at": now if done else None,
+                "display_is_clean": done is not None and done.display is None,
             },
             ["sha256"],
         )
+        if created and done is None:
+            enqueue(session, sha256, now)
     except BaseException:
         if session.get(Photo, sha256) is None:
             _remove(storage, written)
@@ -184,7 +211,7 @@ def ingest_bytes(
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         sha = hashlib.sha256(data).hexdigest()
-        return ingest(session, storage, settings, Spooled(path, len(data), sha), sha, user_id)
+        return ingest(session, storage, settings, Spooled(path, len(data), sha), sha, user_id, derive_now=True)
     finally:
         os.unlink(path)
 

@@ -89,3 +89,37 @@ def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
             out.extend(view[pos:scan])
             pos = scan
     raise NotAJpeg("no EOI marker")
+
+
+def metadata_size(head: bytes) -> tuple[int, int, bool]:
+    """(metadata segments, their bytes, whether the walk reached the first scan) of a JPEG's leading bytes.
+
+    A walk of the segment headers only — linear in the number of segments, nothing decoded — so it can run
+    before the image library's marker parser, which is quadratic in the number of APP segments. ``head``
+    may stop anywhere: the walk ends at the first scan or where the bytes end.
+    """
+    if head[:2] != b"\xff\xd8":
+        raise NotAJpeg("missing SOI")
+    pos, n = 2, len(head)
+    segments = size = 0
+    reached = False
+    while pos + 4 <= n:
+        if head[pos] != 0xFF:
+            raise NotAJpeg(f"expected a marker at {pos}")
+        while pos < n and head[pos] == 0xFF:
+            pos += 1
+        if pos + 3 > n:
+            break
+        marker = head[pos]
+        pos += 1
+        if marker in STANDALONE:
+            continue
+        if marker in (SOS, EOI):
+            reached = True
+            break
+        (length,) = struct.unpack(">H", head[pos : pos + 2])
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:
+            segments += 1
+            size += length
+        pos += length
+    return segments, size, reached

@@ -15,12 +15,64 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from .storage import BlobNotFound, PresignedPost, StoredObject
+from .storage import BlobNotFound, Multipart, Part, PresignedPost, StoredObject
 
 
 def _missing(exc: ClientError) -> bool:
     code = str(exc.response.get("Error", {}).get("Code", ""))
     return code in ("404", "NoSuchKey", "NotFound")
+
+
+class S3Multipart:
+    """Multipart uploads a browser sends straight to the bucket, one presigned PUT per part."""
+
+    def __init__(self, storage: S3Storage):
+        self.s3 = storage
+
+    def create(self, key: str, content_type: str) -> str:
+        s3 = self.s3
+        found = s3.client.create_multipart_upload(Bucket=s3.bucket, Key=s3._key(key), ContentType=content_type)
+        return str(found["UploadId"])
+
+    def presign_part(self, key: str, upload_id: str, number: int, ttl: timedelta) -> str:
+        s3 = self.s3
+        params = {"Bucket": s3.bucket, "Key": s3._key(key), "UploadId": upload_id, "PartNumber": number}
+        return cast(
+            str,
+            s3.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=max(1, int(ttl.total_seconds()))),
+        )
+
+    def parts(self, key: str, upload_id: str) -> list[Part]:
+        s3 = self.s3
+        out: list[Part] = []
+        try:
+            pages = s3.client.get_paginator("list_parts").paginate(
+                Bucket=s3.bucket, Key=s3._key(key), UploadId=upload_id
+            )
+            for page in pages:
+                out += [Part(int(p["PartNumber"]), int(p["Size"]), str(p["ETag"])) for p in page.get("Parts", [])]
+        except ClientError as exc:
+            if _missing(exc) or exc.response.get("Error", {}).get("Code") == "NoSuchUpload":
+                raise BlobNotFound(key) from exc
+            raise
+        return out
+
+    def complete(self, key: str, upload_id: str, parts: list[Part]) -> None:
+        s3 = self.s3
+        s3.client.complete_multipart_upload(
+            Bucket=s3.bucket,
+            Key=s3._key(key),
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": p.number, "ETag": p.etag} for p in parts]},
+        )
+
+    def abort(self, key: str, upload_id: str) -> None:
+        s3 = self.s3
+        try:
+            s3.client.abort_multipart_upload(Bucket=s3.bucket, Key=s3._key(key), UploadId=upload_id)
+        except ClientError as exc:
+            if not (_missing(exc) or exc.response.get("Error", {}).get("Code") == "NoSuchUpload"):
+                raise
 
 
 class S3Storage:
@@ -32,6 +84,7 @@ class S3Storage:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.multipart: Multipart | None = S3Multipart(self)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> S3Storage:
@@ -106,6 +159,16 @@ class S3Storage:
                 ExpiresIn=max(1, int(ttl.total_seconds())),
             ),
         )
+
+    def copy(self, source: str, key: str) -> None:
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket, Key=self._key(key), CopySource={"Bucket": self.bucket, "Key": self._key(source)}
+            )
+        except ClientError as exc:
+            if _missing(exc):
+                raise BlobNotFound(source) from exc
+            raise
 
     def presigned_post(self, key: str, size: int, ttl: timedelta) -> PresignedPost | None:
         expires_in = max(1, int(ttl.total_seconds()))

@@ -46,6 +46,7 @@ class PresignedPost:
 
 class Storage(Protocol):
     name: str
+    multipart: Multipart | None
 
     def put_file(self, key: str, path: str, content_type: str) -> None: ...
 
@@ -71,6 +72,35 @@ class Storage(Protocol):
 
     def presigned_post(self, key: str, size: int, ttl: timedelta) -> PresignedPost | None:
         """A form a browser can POST exactly ``size`` bytes to, or None if unsupported."""
+        ...
+
+    def copy(self, source: str, key: str) -> None:
+        """Copy a blob inside the store (no bytes through this process where the store can do it)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int
+    size: int
+    etag: str
+
+
+class Multipart(Protocol):
+    def create(self, key: str, content_type: str) -> str:
+        """Start a multipart upload to ``key``; returns its upload id."""
+        ...
+
+    def presign_part(self, key: str, upload_id: str, number: int, ttl: timedelta) -> str: ...
+
+    def parts(self, key: str, upload_id: str) -> list[Part]:
+        """The parts received so far (an unknown or finished upload: BlobNotFound)."""
+        ...
+
+    def complete(self, key: str, upload_id: str, parts: list[Part]) -> None: ...
+
+    def abort(self, key: str, upload_id: str) -> None:
+        """Drop an upload and its parts; an unknown one is not an error."""
         ...
 
 
@@ -161,6 +191,14 @@ class LocalStorage:
 
     def presigned_post(self, key: str, size: int, ttl: timedelta) -> PresignedPost | None:
         return None
+
+    def copy(self, source: str, key: str) -> None:
+        src = self._path(source)
+        if not src.is_file():
+            raise BlobNotFound(source)
+        self.put_file(key, str(src), "")
+
+    multipart: Multipart | None = None  # the bytes come through the app (PUT, or resumable chunks)
 
 
 def make_storage(config: Mapping[str, Any]) -> Storage:

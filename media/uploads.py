@@ -20,8 +20,9 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from domain.models import Photo, PhotoUpload, PhotoUploadChunk, utcnow
@@ -46,22 +47,49 @@ def incoming_key(upload_id: uuid.UUID) -> str:
 
 
 def start(
-    session: Session, settings: MediaSettings, user_id: int, sha256: str, size: int, mime: str, method: str = "chunked"
+    session: Session,
+    settings: MediaSettings,
+    user_id: int,
+    sha256: str,
+    size: int,
+    mime: str,
+    method: str = "chunked",
+    now: datetime | None = None,
 ) -> PhotoUpload:
-    """A new session, or this user's unfinished one for the same photo (a device that lost the upload id)."""
+    """A new session, or this user's unfinished one for the same photo (a device that lost the upload id).
+
+    A user holds at most ``max_open_uploads`` unfinished sessions and ``max_open_upload_bytes`` declared
+    bytes in them (a device uploads a few photos at a time; nobody parks storage in abandoned sessions).
+    Sessions untouched for ``upload_ttl`` are abandoned: ``expire`` removes them, and they no longer count.
+    """
+    now = now or utcnow()
     if size <= 0:
         raise MediaError(422, "文件大小应大于 0 / The size must be more than 0 bytes")
     if size > settings.max_bytes:
         raise too_large(settings)
+    live = PhotoUpload.updated_at >= now - settings.upload_ttl
     existing = session.scalar(
         select(PhotoUpload)
-        .where(PhotoUpload.user_id == user_id, PhotoUpload.sha256 == sha256, PhotoUpload.method == method)
+        .where(PhotoUpload.user_id == user_id, PhotoUpload.sha256 == sha256, PhotoUpload.method == method, live)
         .order_by(PhotoUpload.created_at)
         .limit(1)
     )
     if existing is not None and existing.size == size:
         return existing
-    upload = PhotoUpload(user_id=user_id, sha256=sha256, size=size, mime=mime[:40], method=method)
+    count, held = session.execute(
+        select(func.count(), func.coalesce(func.sum(PhotoUpload.size), 0)).where(PhotoUpload.user_id == user_id, live)
+    ).one()
+    if count >= settings.max_open_uploads or held + size > settings.max_open_upload_bytes:
+        raise MediaError(
+            429,
+            f"未完成的上传过多（上限 {settings.max_open_uploads} 个、"
+            f"{settings.max_open_upload_bytes // (1024 * 1024)} MB），请先完成或等待已有上传 / Too many unfinished "
+            f"uploads (limit {settings.max_open_uploads}, {settings.max_open_upload_bytes // (1024 * 1024)} MB); "
+            "finish the ones under way first",
+        )
+    upload = PhotoUpload(
+        user_id=user_id, sha256=sha256, size=size, mime=mime[:40], method=method, created_at=now, updated_at=now
+    )
     session.add(upload)
     session.flush()
     return upload
@@ -152,14 +180,29 @@ def finish(session: Session, storage: Storage, settings: MediaSettings, upload: 
 
 
 def _ingest_and_close(
-    session: Session, storage: Storage, settings: MediaSettings, upload: PhotoUpload, path: str, keys: list[str]
+    session: Session,
+    storage: Storage,
+    settings: MediaSettings,
+    upload: PhotoUpload,
+    path: str,
+    keys: list[str],
+    source_key: str | None = None,
 ) -> Progress:
     size = os.path.getsize(path)
     sha = hash_file(path)
     try:
         if size != upload.size or sha != upload.sha256:
             raise mismatch()
-        photo, created = ingest(session, storage, settings, Spooled(path, size, sha), upload.sha256, upload.user_id)
+        photo, created = ingest(
+            session,
+            storage,
+            settings,
+            Spooled(path, size, sha),
+            upload.sha256,
+            upload.user_id,
+            derive_now=settings.derivatives == "inline",
+            source_key=source_key,
+        )
     except MediaError:
         discard(session, storage, upload, keys)
         raise
@@ -167,12 +210,37 @@ def _ingest_and_close(
     return Progress(upload, photo, created)
 
 
+def expire(session: Session, storage: Storage, settings: MediaSettings, now: datetime | None = None) -> int:
+    """Remove sessions untouched for ``upload_ttl`` and what they stored; commits each. Returns how many.
+
+    Safe on several machines at once: each session is locked (``SKIP LOCKED``) while it goes."""
+    cutoff = (now or utcnow()) - settings.upload_ttl
+    removed = 0
+    while True:
+        upload = session.scalar(
+            select(PhotoUpload)
+            .where(PhotoUpload.updated_at < cutoff)
+            .order_by(PhotoUpload.updated_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if upload is None:
+            session.rollback()
+            return removed
+        discard(session, storage, upload)
+        session.commit()
+        removed += 1
+
+
 def discard(session: Session, storage: Storage, upload: PhotoUpload, keys: list[str] | None = None) -> None:
-    """Remove a session and its stored parts."""
+    """Remove a session and its stored parts (a multipart upload in the bucket is aborted)."""
     if keys is None:
         keys = list(session.scalars(select(PhotoUploadChunk.key).where(PhotoUploadChunk.upload_id == upload.id)).all())
-    if upload.method == "s3_post":
+    if upload.method in ("s3_post", "s3_multi"):
         keys.append(incoming_key(upload.id))
+    if upload.method == "s3_multi" and upload.s3_upload_id and storage.multipart is not None:
+        with contextlib.suppress(Exception):  # the bucket's lifecycle rule aborts what is left
+            storage.multipart.abort(incoming_key(upload.id), upload.s3_upload_id)
     session.execute(delete(PhotoUploadChunk).where(PhotoUploadChunk.upload_id == upload.id))
     session.execute(delete(PhotoUpload).where(PhotoUpload.id == upload.id))
     session.expunge(upload)
@@ -207,6 +275,6 @@ def confirm_direct(session: Session, storage: Storage, settings: MediaSettings, 
     os.close(fd)
     try:
         storage.download(key, path)
-        return _ingest_and_close(session, storage, settings, upload, path, [key])
+        return _ingest_and_close(session, storage, settings, upload, path, [key], source_key=key)
     finally:
         os.unlink(path)

@@ -48,14 +48,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_cli
     from .defects import views as defect_views
     from .docs import bp as docs_bp
+    from .followup import views as followup_views
     from .library import views as library_views
+    from .notifications import views as notification_views
     from .photos import init_app as init_media
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
     from .projects import views as project_views
     from .stats import delivery as delivery_views
+    from .stats import reports as report_views
     from .stats import views as stats_views
     from .sync_api import views as sync_views
+    from .walkthroughs import views as walkthrough_views
 
     errors.init_app(app)
     requestlog.init_app(app)
@@ -64,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(walkthrough_views.pages)
     for blp in (
         accounts_views.blp,
         project_views.blp,
@@ -72,8 +77,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         photo_uploads.blp,
         photo_views.blp,
         sync_views.blp,
+        followup_views.blp,
+        notification_views.blp,
+        walkthrough_views.blp,
         stats_views.blp,
         delivery_views.blp,
+        report_views.blp,
     ):
         api.register_blueprint(blp)
     register_cli(app)

@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask demo load``, ``flask library seed``, ``flask user create-admin``,
-``flask media gc``."""
+``flask media gc``, ``flask photos work``, ``flask photos expire-uploads``."""
 
 from __future__ import annotations
 
@@ -104,8 +104,49 @@ def register_cli(app: Flask) -> None:
             f"{report.stray_objects} stray blobs ({report.bytes_freed / 1e6:.1f} MB); grace {grace}"
         )
 
-    for group in (demo, library, users, media_group):
+    photos_group = AppGroup("photos", help="Photo derivatives and upload sessions.")
+
+    @photos_group.command("work")
+    @click.option("--once", is_flag=True, help="Stop when no job is left (else wait for more).")
+    @click.option("--poll", type=float, default=1.0, show_default=True, help="Seconds between looks when idle.")
+    @click.option("--nice", type=int, default=0, help="Lower this process's CPU priority (beside the web workers).")
+    def photos_work(once: bool, poll: float, nice: int) -> None:
+        """Make thumbnails and display copies of uploaded photos (run any number, on any machine)."""
+        import os
+        import signal
+        import threading
+
+        from sqlalchemy.orm import Session
+
+        from media.jobs import run
+
+        from .photos import media
+
+        if nice:
+            os.nice(nice)
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())  # finish the photo under way, then stop
+        m = media()
+        done = run(lambda: Session(db.engine), m.storage, m.settings, once=once, poll=poll, stop=stop, log=click.echo)
+        click.echo(f"{done} photos processed")
+
+    @photos_group.command("expire-uploads")
+    def photos_expire_uploads() -> None:
+        """Remove upload sessions untouched for MEDIA_UPLOAD_TTL_HOURS (default 24) and what they stored."""
+        from media.uploads import expire
+
+        from .photos import media
+
+        m = media()
+        removed = expire(dbs(), m.storage, m.settings)
+        click.echo(f"{removed} abandoned uploads removed")
+
+    for group in (demo, library, users, media_group, photos_group):
         app.cli.add_command(group)
+    from .followup.commands import register as register_followup
+
+    register_followup(app)
 
 
 def _demo_plan_images(app: Flask, project_id: int) -> int:

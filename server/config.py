@@ -67,7 +67,12 @@ def from_env(instance_path: str) -> dict[str, Any]:
         "MEDIA_KEEP_GPS": _bool("MEDIA_KEEP_GPS", False),  # serve originals with their GPS/EXIF
         "MEDIA_URL_TTL_SECONDS": _int("MEDIA_URL_TTL_SECONDS", 600),  # signed photo URLs
         "MEDIA_GC_GRACE_HOURS": _int("MEDIA_GC_GRACE_HOURS", 14 * 24),  # unreferenced uploads kept this long
-        "MEDIA_FONT": os.environ.get("MEDIA_FONT") or None,  # a CJK font file for plans and annotations
+        "MEDIA_FONT": os.environ.get("MEDIA_FONT") or None,
+        # worker: thumbnails and display copies come from `flask photos work`; inline: in the upload request.
+        "MEDIA_DERIVATIVES": os.environ.get("MEDIA_DERIVATIVES", "worker"),
+        "MEDIA_UPLOAD_TTL_HOURS": _int(
+            "MEDIA_UPLOAD_TTL_HOURS", 24
+        ),  # unfinished uploads expire  # a CJK font file for plans and annotations
         "TOKEN_TTL_DAYS": _int("TOKEN_TTL_DAYS", 14),  # a week offline plus margin
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),

@@ -1,9 +1,6 @@
-"""Writing many rows of one table at once, and matching a column against many values.
-
-On PostgreSQL the rows go through ``COPY … FROM STDIN``: one round trip, rows formatted by psycopg's C
-code, no per-row statement on the server. That roughly halves both the client's CPU and the time the
-database spends per row compared with an executemany INSERT, and a push writes five tables' worth of
-rows. Elsewhere (SQLite) it is an executemany INSERT.
+"""Writing many rows of one table at once, and matching a column against many values, in the form each
+database does best (``sync.dialects``: COPY and ``= ANY(array)`` on PostgreSQL, executemany INSERT and
+``IN`` elsewhere).
 
 Values are what the model's columns hold in Python (UUID, timezone-aware datetime, date, dict for JSON);
 every row gives the same keys. Errors come back as SQLAlchemy's (IntegrityError, DBAPIError), as from
@@ -13,47 +10,22 @@ any other statement, so callers handle a unique violation or a deadlock the same
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any, cast
 
-import orjson
-import psycopg
-from sqlalchemy import JSON, Column, ColumnElement, Table, any_, bindparam, insert
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ColumnElement, Table
 from sqlalchemy.orm import Session
 
 from domain.models import Base
+
+from . import dialects
 
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts of column values, all with the same keys) into ``model``'s table."""
     if not rows:
         return
-    table = cast(Table, model.__table__)
     conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), list(rows))
-        return
-    names = list(rows[0])
-    json_at = [i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON)]
-    time_at = [i for i, name in enumerate(names) if _is_datetime(table.c[name])]
-    sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    try:
-        with driver.cursor() as cur, cur.copy(sql) as copy:
-            for row in rows:
-                values = [row[name] for name in names]
-                for i in json_at:
-                    if values[i] is not None:
-                        values[i] = orjson.dumps(values[i]).decode()
-                for i in time_at:
-                    if values[i] is not None:
-                        values[i] = _utc(values[i])
-                copy.write_row(values)
-    except psycopg.Error as exc:
-        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+    dialects.of(conn).insert_rows(conn, cast(Table, model.__table__), rows)
 
 
 def new_rows(objects: Sequence[Base]) -> list[dict[str, Any]]:
@@ -77,23 +49,5 @@ def new_rows(objects: Sequence[Base]) -> list[dict[str, Any]]:
 
 
 def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
-    """``column IN values``. On PostgreSQL it is ``column = ANY(:array)``: one parameter however many
-    values, so the statement's text is the same every time and is parsed and planned once (an IN list
-    of 100 ids is a new statement for each length, parsed again by the driver and by the server)."""
-    values = list(values)
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
-
-
-def _is_datetime(column: Column[Any]) -> bool:
-    try:
-        return column.type.python_type is datetime
-    except NotImplementedError:
-        return False
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime stored; use timezone-aware UTC")
-    return value.astimezone(UTC)
+    """``column IN values`` (on PostgreSQL ``= ANY(:array)``, one statement text for any number of values)."""
+    return dialects.of(session).one_of(column, values)

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain import policy, rules
 from domain.errors import INVALID, DomainError, define
-from domain.models import Conflict, Defect, StatusCommand, User, utcnow
+from domain.models import Conflict, Defect, PhotoAnnotation, StatusCommand, User, utcnow
 
+from . import annotations as markup
 from . import hlc, status
 from .codes import FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED
 from .feed import ChangeSet, lock_for_write, scope_keys
@@ -67,7 +68,9 @@ def _resolve_once(session: Session, user: User, conflict_id: int, choice: str, n
     keys = scope_keys(defect)
     theirs = conflict.theirs or {}
     action = theirs.get("action")
-    if choice == "theirs" and action:
+    if conflict.kind == markup.KIND:
+        _settle_annotation(session, user, conflict, choice)
+    elif choice == "theirs" and action:
         _check_allowed(user, defect, action)
         stamp = hlc.after(*(defect.field_clocks or {}).values())
         cmd = StatusCommand(
@@ -87,6 +90,15 @@ def _resolve_once(session: Session, user: User, conflict_id: int, choice: str, n
     changes.touch("conflict", conflict.id, defect.id, keys)
     changes.publish(session)
     return conflict_data(conflict)
+
+
+def _settle_annotation(session: Session, user: User, conflict: Conflict, choice: str) -> None:
+    """Make the chosen version of a photo's mark-up the current one (the resolver may annotate: staff)."""
+    version = conflict.ours if choice == "ours" else conflict.theirs
+    sha256 = (version or {}).get("sha256")
+    found = session.get(PhotoAnnotation, sha256, with_for_update=True) if sha256 else None
+    if found is not None:
+        markup.settle(user, found, version or {})
 
 
 def _check_allowed(user: User, defect: Defect, action: str) -> None:

@@ -18,10 +18,13 @@ MAX_MUTATIONS = 500
 
 
 class Mutation(Struct, forbid_unknown_fields=True):
+    """Only ``seq`` is checked here (the push's order depends on it). A bad ``hlc``, ``name`` or ``args``
+    is one mutation's problem: it is rejected alone (``sync.push``), and the rest of the push applies."""
+
     seq: Annotated[int, Meta(ge=1, le=2**62)]
-    hlc: Annotated[str, Meta(max_length=100)]
-    name: Annotated[str, Meta(max_length=40)]
-    args: Any = msgspec.field(default_factory=dict)
+    hlc: Any
+    name: Any
+    args: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"{}"))
 
 
 class Push(Struct, forbid_unknown_fields=True):
@@ -38,7 +41,9 @@ class EnvelopeError(ValueError):
 
 
 def decode(body: bytes) -> dict[str, Any]:
-    """``{"device_id": str, "mutations": [{"seq", "hlc", "name", "args"}, …]}`` or EnvelopeError."""
+    """``{"device_id": str, "mutations": [{"seq", "hlc", "name", "args"}, …]}`` or EnvelopeError.
+
+    ``args`` stay undecoded (``msgspec.Raw``) until each is decoded straight into its mutation's struct."""
     try:
         push = msgspec.json.decode(body, type=Push)
     except msgspec.ValidationError as exc:
@@ -65,13 +70,15 @@ def decode(body: bytes) -> dict[str, Any]:
 def json_schema() -> dict[str, Any]:
     """The push body as JSON Schema, built from the structs that validate it: the envelope (``Push``) with
     each mutation's ``args`` given by its name (``sync.mutations.ARGS``). Definitions are inlined."""
-    mutation = msgspec.json.schema(Mutation)
-    base = mutation["$defs"]["Mutation"]
+    seq = msgspec.json.schema(Mutation)["$defs"]["Mutation"]["properties"]["seq"]
     variants = []
     for name, kind in ARGS.items():
-        args = _inline(msgspec.json.schema(kind))
-        props = {**base["properties"], "name": {"type": "string", "enum": [name]}, "args": args}
-        props["hlc"] = {"type": "string", "maxLength": 100, "pattern": HLC_RE.pattern}
+        props = {
+            "seq": seq,
+            "hlc": {"type": "string", "maxLength": 100, "pattern": HLC_RE.pattern},
+            "name": {"type": "string", "enum": [name]},
+            "args": _inline(msgspec.json.schema(kind)),
+        }
         variants.append(
             {
                 "title": name,

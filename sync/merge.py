@@ -6,7 +6,6 @@ rejected mutation leaves no trace but its result.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,6 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.errors import DomainError
+from domain.followup import deadlines as followup_deadlines
+from domain.followup import hooks as followup
 from domain.models import Defect, DefectComment, DefectPhoto, StatusCommand, User, utcnow
 from domain.models.photo_list import photo_list_of
 
@@ -68,6 +70,7 @@ class Lookups:
     contractors: set[int] = field(default_factory=set)
     existing_comments: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # comment → defect
     photos: set[str] = field(default_factory=set)  # hashes the user may attach (sync.photo_access)
+    annotatable: set[str] = field(default_factory=set)  # stored photos the user may see
 
 
 @dataclass
@@ -147,7 +150,7 @@ class Context:
 @dataclass
 class Applied:
     status: str  # applied | merged | duplicate | conflict
-    defect: Defect | uuid.UUID  # the model object, or the id of a defect created by this mutation
+    defect: Defect | uuid.UUID | None  # the model object, or the id of a defect created by this mutation
     message: str = ""
     conflict_id: int | None = None
     code: str = ""  # for a conflict: why (sync.codes)
@@ -264,6 +267,8 @@ def update(ctx: Context, args: UpdateArgs) -> Applied:
         key = CLOCK_KEY.get(f, f)
         clocks[key] = max(clocks.get(key, ""), ctx.hlc)
     d.field_clocks = clocks
+    if values.keys() & {"type_id", "severity", "due_date"}:
+        followup.after_update(ctx.session, d, ctx.history_rows, ctx.hlc if "due_date" in values else None)
     ctx.changes.defect(d, keys_before)
     if lost:
         return Applied(
@@ -356,6 +361,10 @@ def change_status(ctx: Context, args: StatusArgs) -> Applied:
             REFERENCE_INVALID,
             f"施工单位 {args.contractor_id} 不存在 / Contractor {args.contractor_id} does not exist",
         )
+    try:
+        followup_deadlines.check_evidence(d, args.action)
+    except DomainError as exc:
+        raise Rejected(exc.code, exc.detail) from exc
     cmd = StatusCommand(
         hlc=ctx.hlc,
         device_id=ctx.device_id,
@@ -380,6 +389,7 @@ def change_status(ctx: Context, args: StatusArgs) -> Applied:
             d.due_date = args.due_date
             clocks["due_date"] = ctx.hlc
             d.field_clocks = clocks
+            followup.after_update(ctx.session, d, ctx.history_rows, ctx.hlc)
     if args.note:
         ctx.history(d.id, "note", None, None, args.note[:200])
     return Applied(outcome.status, d, outcome.message, outcome.conflict_id, outcome.code)
@@ -387,12 +397,3 @@ def change_status(ctx: Context, args: StatusArgs) -> Applied:
 
 # The mutations that read or change a defect's photo rows (the push loads those rows only for them).
 PHOTO_MUTATIONS = frozenset({"defect.photo_add", "defect.photo_remove"})
-
-HANDLERS: dict[str, Callable[[Context, Any], Applied]] = {
-    "defect.create": create,
-    "defect.update": update,
-    "defect.status": change_status,
-    "defect.photo_add": photo_add,
-    "defect.photo_remove": photo_remove,
-    "defect.comment": comment,
-}

@@ -105,6 +105,10 @@ class StatusArgs(Args):
     def __post_init__(self) -> None:
         if self.action == "assign" and not self.contractor_id:
             raise ValueError("contractor_id: 分派需指定施工单位 / assign needs a contractor_id")
+        if self.action == "reject" and not self.note.strip():
+            raise ValueError("note: 拒单需说明原因 / reject needs a reason in note")
+        if self.action == "dispute" and not self.note.strip():
+            raise ValueError("note: 业主异议需说明原因 / dispute needs the owner's reason in note")
         if self.action == "visit" and self.satisfaction is None:
             raise ValueError("satisfaction: 回访需填写满意度 / visit needs a satisfaction from 1 to 5")
 
@@ -126,6 +130,40 @@ class CommentArgs(Args):
     body: Body
 
 
+class Shape(Args):
+    """One mark drawn over a photo, in coordinates relative to its width and height (0..1)."""
+
+    type: Literal["arrow", "circle", "text"]
+    color: Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$")] = "#FF0000"
+    width: Annotated[float, Meta(ge=0.001, le=0.05)] | None = None
+    x0: UnitInterval | None = None
+    y0: UnitInterval | None = None
+    x1: UnitInterval | None = None
+    y1: UnitInterval | None = None
+    cx: UnitInterval | None = None
+    cy: UnitInterval | None = None
+    r: Annotated[float, Meta(ge=0.001, le=1.0)] | None = None
+    x: UnitInterval | None = None
+    y: UnitInterval | None = None
+    text: Annotated[str, Meta(min_length=1, max_length=200, pattern=_TEXT)] | None = None
+    size: Annotated[float, Meta(ge=0.01, le=0.3)] | None = None
+
+    def __post_init__(self) -> None:
+        needs = {"arrow": ("x0", "y0", "x1", "y1"), "circle": ("cx", "cy", "r"), "text": ("x", "y", "text")}
+        missing = [k for k in needs[self.type] if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"{self.type} 缺少 / needs: {', '.join(missing)}")
+
+
+class AnnotateArgs(Args):
+    """Replace the mark-up of a photo. ``base`` is the stamp of the version the device started from ("" for
+    none): when it is not the server's current one, the edits were concurrent and a conflict is recorded."""
+
+    sha256: Sha256
+    shapes: Annotated[list[Shape], Meta(max_length=200)]
+    base: Annotated[str, Meta(max_length=84, pattern=r"^[0-9A-Za-z:_.\-]*$")] = ""
+
+
 ARGS: dict[str, type[Args]] = {
     "defect.create": CreateArgs,
     "defect.update": UpdateArgs,
@@ -133,6 +171,7 @@ ARGS: dict[str, type[Args]] = {
     "defect.photo_add": PhotoAddArgs,
     "defect.photo_remove": PhotoRemoveArgs,
     "defect.comment": CommentArgs,
+    "photo.annotate": AnnotateArgs,
 }
 
 
@@ -142,15 +181,19 @@ def sent(s: Struct) -> dict[str, Any]:
 
 
 def load_args(name: str, args: Any) -> Args:
-    """Validated arguments as their struct (UUIDs and dates parsed), or Invalid with a bilingual message."""
+    """Validated arguments as their struct (UUIDs and dates parsed), or Invalid with a bilingual message.
+
+    ``args`` is the JSON as sent (``msgspec.Raw``, decoded straight into the struct) or already decoded."""
     kind = ARGS.get(name)
     if kind is None:
-        raise Invalid(MUTATION_UNKNOWN, f"未知的操作「{name}」/ Unknown mutation name {name!r}")
-    if not isinstance(args, dict):
-        raise Invalid(MUTATION_INVALID, "args 必须是对象 / args must be an object")
+        raise Invalid(MUTATION_UNKNOWN, f"未知的操作 {name[:40]!r} / Unknown mutation name {name[:40]!r}")
     try:
+        if isinstance(args, msgspec.Raw):
+            return msgspec.json.decode(args, type=kind)
+        if not isinstance(args, dict):
+            raise Invalid(MUTATION_INVALID, "args 必须是对象 / args must be an object")
         return msgspec.convert(args, kind)
-    except msgspec.ValidationError as exc:
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise Invalid(MUTATION_INVALID, f"参数有误 / Invalid arguments: {_readable(str(exc))}") from exc
 
 

@@ -29,6 +29,10 @@ DEFECT_FIELDS = (
     "satisfaction",
     "created_at",
     "updated_at",
+    "response_due_at",
+    "fix_due_at",
+    "accepted_at",
+    "escalation_level",
 )
 DEFECT_COLUMNS = [getattr(Defect, f) for f in DEFECT_FIELDS]
 

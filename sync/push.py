@@ -29,6 +29,7 @@ from .bulk import insert_rows, new_rows, one_of
 from .codes import CLOCK_INVALID, FORBIDDEN, SEQ_EXPIRED
 from .envelope import MAX_MUTATIONS
 from .feed import ChangeSet, lock_for_write
+from .handlers import HANDLERS
 from .lookups import load as load_lookups
 from .mutations import Invalid, load_args
 from .payloads import defect_data
@@ -202,7 +203,7 @@ def _load_defects(session: Session, user: User, batch: _Batch) -> None:
     """Lock the defects the batch names (in one order everywhere, so concurrent pushes cannot deadlock)
     and note which of them the user may see."""
     todo = batch.todo
-    ids = {p.args.id for p in todo} | {p.defect_id for p in batch.old if p.defect_id}
+    ids = {p.args.id for p in todo if hasattr(p.args, "id")} | {p.defect_id for p in batch.old if p.defect_id}
     if not ids:
         return
     stmt = select(Defect).where(one_of(session, Defect.id, ids)).order_by(Defect.id).with_for_update(of=Defect)
@@ -231,12 +232,12 @@ def _apply(session: Session, user: User, batch: _Batch, lookups: merge.Lookups, 
             created=work.created,
         )
         try:
-            applied = merge.HANDLERS[p.name](ctx, p.args)
+            applied = HANDLERS[p.name](ctx, p.args)
         except merge.Rejected as exc:
             p.refuse(exc.code, str(exc))
             continue
         p.status, p.message, p.conflict_id, p.code = applied.status, applied.message, applied.conflict_id, applied.code
-        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID) else applied.defect.id
+        p.defect_id = applied.defect if isinstance(applied.defect, uuid.UUID | None) else applied.defect.id
         SERVER_CLOCK.observe(p.hlc)
 
 
@@ -278,11 +279,11 @@ def _ledger_row(p: _Pending, device: Device, user: User, now: datetime) -> dict[
     return {
         "device_id": device.id,
         "seq": p.seq,
-        "hlc": p.hlc[:HLC_LENGTH],
-        "name": p.name[:40],
+        "hlc": _storable(p.hlc)[:HLC_LENGTH],
+        "name": _storable(p.name)[:40],
         "status": p.status,
         "code": p.code,
-        "message": p.message,
+        "message": _storable(p.message)[:2000],
         "conflict_id": p.conflict_id,
         "defect_id": p.defect_id,
         "user_id": user.id,
@@ -294,7 +295,7 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     lock_for_write(session)
     device = _device(session, user, device_id)
     _check_envelope(device, mutations)
-    pending = [_Pending(seq=m["seq"], hlc=m["hlc"], name=m["name"], raw=m.get("args")) for m in mutations]
+    pending = [_Pending(seq=m["seq"], hlc=_text(m["hlc"]), name=_text(m["name"]), raw=m.get("args")) for m in mutations]
     batch = _Batch(
         device=device,
         pending=pending,
@@ -319,6 +320,16 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     session.flush()
     work.changes.publish(session, now)
     return outcome
+
+
+def _storable(text: str) -> str:
+    """Text a column can hold: a rejected mutation's name or message may echo a NUL it was sent."""
+    return text.replace("\x00", "\\x00")
+
+
+def _text(value: Any) -> str:
+    """A clock stamp or a name as sent; anything else is "", which the mutation is then rejected for."""
+    return value if isinstance(value, str) else ""
 
 
 def _result(p: _Pending, defects: dict[uuid.UUID, Defect], visible: set[uuid.UUID]) -> dict[str, Any]:

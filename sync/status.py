@@ -17,14 +17,25 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from domain import rules
+from domain.followup import deadlines as followup_deadlines
+from domain.followup import hooks as followup
 from domain.models import Conflict, Defect, DefectHistory, StatusCommand, utcnow
 
 from . import hlc
 from .codes import STALE_STATUS, TRANSITION_NOT_ALLOWED
 from .feed import ChangeSet, scope_keys
 
-STATE_FIELDS = ("status", "contractor_id", "repeat_count", "satisfaction", "assigned_at", "fixed_at", "closed_at")
-TIME_FIELDS = ("assigned_at", "fixed_at", "closed_at")
+STATE_FIELDS = (
+    "status",
+    "contractor_id",
+    "repeat_count",
+    "satisfaction",
+    "assigned_at",
+    "fixed_at",
+    "closed_at",
+    "accepted_at",
+)
+TIME_FIELDS = ("assigned_at", "fixed_at", "closed_at", "accepted_at")
 CLOCK = "_status"  # key in Defect.field_clocks: the latest status command folded
 
 
@@ -83,6 +94,7 @@ def _step(state: dict[str, Any], cmd: StatusCommand) -> tuple[str | None, str]:
         state["repeat_count"] = (state["repeat_count"] or 0) + 1
     elif cmd.action == "visit":
         state["satisfaction"] = args.get("satisfaction")
+    followup_deadlines.step(state, cmd.action, at)  # acceptance (接单) and rejection
     state["status"] = t.target
     return None, ""
 
@@ -131,6 +143,28 @@ def apply_command(
     cmd.defect_id = d.id
     cmd.outcome = ""  # new: neither applied nor conflict yet
     session.add(cmd)
+    result = _fold(session, d, cmd, later, state, changes, keys_before)
+    _restore(d, state)
+    d.field_clocks = {**clocks, CLOCK: max(clocks.get(CLOCK, ""), cmd.hlc)}
+    new_state = snapshot(d)
+    if new_state != old_state:
+        _history(session, d, cmd, old_state, new_state, history)
+        followup.after_status(session, d, old_state, new_state, (cmd.args or {}).get("note") or "", history)
+        changes.defect(d, keys_before)
+    return result
+
+
+def _fold(
+    session: Session,
+    d: Defect,
+    cmd: StatusCommand,
+    later: list[StatusCommand],
+    state: dict[str, Any],
+    changes: ChangeSet,
+    keys_before: Any,
+) -> Outcome:
+    """Fold ``cmd`` and the later commands over ``state``: each becomes applied or a conflict (a new
+    record), and an earlier conflict that became valid is marked superseded. Returns what became of cmd."""
     result = Outcome("applied")
     for c in (cmd, *later):
         c.before = dict(state)
@@ -159,25 +193,30 @@ def apply_command(
         c.outcome = "conflict" if kind else "applied"
         if c is cmd:
             result = Outcome(c.outcome, message, c.conflict_id if kind else None, KIND_CODES.get(kind or "", ""))
-    _restore(d, state)
-    d.field_clocks = {**clocks, CLOCK: max(clocks.get(CLOCK, ""), cmd.hlc)}
-    new_state = snapshot(d)
-    if new_state != old_state:
-        for f in ("status", "contractor_id", "repeat_count", "satisfaction"):
-            if old_state[f] != new_state[f]:
-                row = {
-                    "defect_id": d.id,
-                    "at": utcnow(),
-                    "user_id": cmd.user_id,
-                    "device_id": cmd.device_id,
-                    "action": "status" if f == "status" else cmd.action,
-                    "field": f,
-                    "old": old_state[f],
-                    "new": new_state[f],
-                }
-                if history is None:
-                    session.add(DefectHistory(**row))
-                else:
-                    history.append(row)
-        changes.defect(d, keys_before)
     return result
+
+
+def _history(
+    session: Session,
+    d: Defect,
+    cmd: StatusCommand,
+    old_state: dict[str, Any],
+    new_state: dict[str, Any],
+    history: list[dict[str, Any]] | None,
+) -> None:
+    for f in ("status", "contractor_id", "repeat_count", "satisfaction"):
+        if old_state[f] != new_state[f]:
+            row = {
+                "defect_id": d.id,
+                "at": utcnow(),
+                "user_id": cmd.user_id,
+                "device_id": cmd.device_id,
+                "action": "status" if f == "status" else cmd.action,
+                "field": f,
+                "old": old_state[f],
+                "new": new_state[f],
+            }
+            if history is None:
+                session.add(DefectHistory(**row))
+            else:
+                history.append(row)

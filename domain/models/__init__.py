@@ -13,10 +13,24 @@ from .defect import (
     UnitInspection,
 )
 from .delivery import DeliveryGateSettings, DeliveryPermit
+from .followup import (
+    ContractorRoute,
+    DeadlinePolicy,
+    Escalation,
+    EscalationStep,
+    FollowupChange,
+    FollowupSettings,
+    InboxMessage,
+    NotifySettings,
+    OutboxMessage,
+    TypeDeadline,
+    Webhook,
+)
 from .library import DefectArea, DefectType
-from .photo import Photo, PhotoAnnotation, PhotoUpload, PhotoUploadChunk, PhotoUploader
+from .photo import Photo, PhotoAnnotation, PhotoJob, PhotoUpload, PhotoUploadChunk, PhotoUploader
 from .project import Building, Contractor, PlanType, Project, Room, Unit
 from .sync import AppliedMutation, Conflict, Device, StatusCommand, SyncChange, SyncCounter
+from .walkthrough import Walkthrough
 
 __all__ = [
     "ApiToken",
@@ -42,6 +56,7 @@ __all__ = [
     "Membership",
     "Photo",
     "PhotoAnnotation",
+    "PhotoJob",
     "PhotoUpload",
     "PhotoUploadChunk",
     "PhotoUploader",
@@ -55,6 +70,18 @@ __all__ = [
     "Unit",
     "UnitInspection",
     "User",
+    "Walkthrough",
     "new_uuid",
+    "ContractorRoute",
+    "DeadlinePolicy",
+    "Escalation",
+    "EscalationStep",
+    "FollowupChange",
+    "FollowupSettings",
+    "InboxMessage",
+    "NotifySettings",
+    "OutboxMessage",
+    "TypeDeadline",
+    "Webhook",
     "utcnow",
 ]

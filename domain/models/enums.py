@@ -33,7 +33,8 @@ SEVERITIES = ("A", "B", "C")
 # The rectification loop (服务闭环). Transitions and who may make them live in sync/statemachine.py.
 STATUSES = (
     "open",  # 待分派: recorded, not yet dispatched
-    "assigned",  # 已分派: a contractor must fix it by the due date
+    "assigned",  # 已分派: a contractor must fix it by the due date; 接单 (accept) keeps the status and sets
+    # Defect.accepted_at, 拒单 (reject, with a reason) sends it back to open for the dispatcher
     "fixed",  # 已维修: the crew says it is done, awaiting re-check (复验)
     "closed",  # 已关闭: re-check passed
     "visited",  # 已回访: follow-up visit done, satisfaction recorded

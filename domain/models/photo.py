@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, new_uuid, utcnow
@@ -32,6 +32,12 @@ class Photo(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every upload of the same bytes: the clean-up grace period counts from the last one.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The thumbnail, display copy and metadata-free original are made after the upload is acknowledged,
+    # by an image worker (a PhotoJob): pending | ready | failed; when they were ready.
+    derivatives: Mapped[str] = mapped_column(String(10), default="ready", server_default="ready")
+    derivatives_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A display-sized photo gets no display copy: its metadata-free original is served as "display".
+    display_is_clean: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PhotoUploader(Base):
@@ -56,7 +62,8 @@ class PhotoUpload(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(40), default="")  # as declared; the bytes decide
-    method: Mapped[str] = mapped_column(String(10), default="chunked")  # chunked | s3_post
+    method: Mapped[str] = mapped_column(String(10), default="chunked")  # chunked | s3_post | s3_multi
+    s3_upload_id: Mapped[str | None] = mapped_column(String(255))  # the bucket's multipart upload (s3_multi)
     offset: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -86,3 +93,27 @@ class PhotoAnnotation(Base):
     shapes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The HLC stamp of the write that made this version (sync's photo.annotate: the last writer wins).
+    clock: Mapped[str] = mapped_column(String(84), default="", server_default="")
+
+
+class PhotoJob(Base):
+    """Derivatives still to make for a photo: a transactional outbox read by image workers.
+
+    Written in the same transaction as the photo's row, so an acknowledged photo always has its job. A
+    worker claims a job with ``FOR UPDATE SKIP LOCKED`` and leases it until ``available_at``: if the worker
+    dies, the lease runs out and another takes the job up again (``attempts`` counts the tries). A finished
+    job is deleted; one that failed for good stays, ``state`` "failed", with its error.
+    """
+
+    __tablename__ = "photo_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(10), default="queued")  # queued | running | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    lease: Mapped[str | None] = mapped_column(String(32))  # the claim's token: only its holder finishes it
+    worker: Mapped[str] = mapped_column(String(120), default="")
+    error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..policy import CUSTOMER_FACING_KINDS
 from .filters import LOCAL, Filters, defect_conditions, inspection_conditions, round_conditions
-from .sqlfn import day_text, days_between, local_date, month_of, month_text, week_start
+from .sqlfn import days_between, local_date, month_of, month_text, week_monday, week_start
 
 COMPLETED = ("closed", "visited")  # 整改完成: re-check passed
 UNFINISHED = ("open", "assigned", "fixed")
@@ -286,7 +286,7 @@ def weekly_trend(session: Session, project_id: int, f: Filters) -> list[dict[str
     for found, closed, n in session.execute(stmt).all():
         for what, value in (("found", found), ("closed", closed)):
             if value is not None:
-                key = day_text(value)
+                key = week_monday(value)
                 weeks.setdefault(key, {"week": key, "found": 0, "closed": 0})[what] += n
     return [weeks[k] for k in sorted(weeks)]
 

@@ -6,9 +6,10 @@ saving), so a defect closed at 23:30 Beijing time on its due date counts as clos
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Float, String
+from sqlalchemy import Date, Float, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -23,9 +24,10 @@ class local_date(FunctionElement[Any]):  # noqa: N801  (SQL function style)
 
 
 class week_start(FunctionElement[Any]):  # noqa: N801
-    """The Monday (UTC+8) of the ISO week a UTC timestamp falls in; read it with ``day_text``."""
+    """The ISO week (Monday to Sunday, UTC+8) of a UTC timestamp, as a whole number of weeks since Monday
+    1969-12-29 (plain arithmetic, cheaper per row than calendar functions); read it with ``week_monday``."""
 
-    type = String()
+    type = Integer()
     inherit_cache = True
 
 
@@ -48,9 +50,14 @@ def _pg_local(col: str) -> str:
     return f"(({col} AT TIME ZONE 'UTC') + INTERVAL '8 hours')"
 
 
-def day_text(value: Any) -> str:
-    """'YYYY-MM-DD' from what week_start returns on either database."""
-    return str(value)[:10]
+# Seconds that move a UTC instant to local time (8 h) and Monday 1969-12-29 00:00 local to zero (3 days).
+WEEK_SHIFT = 8 * 3600 + 3 * 86400
+WEEK_ZERO = date(1969, 12, 29)
+
+
+def week_monday(value: Any) -> str:
+    """'YYYY-MM-DD' of the Monday of what week_start returns."""
+    return (WEEK_ZERO + timedelta(weeks=int(value))).isoformat()
 
 
 def month_text(value: Any) -> str:
@@ -77,13 +84,13 @@ def _local_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(week_start, "sqlite")
 def _week_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
     (col,) = _args(element, compiler, **kw)
-    return f"date({col}, '{LOCAL_OFFSET}', 'weekday 0', '-6 days')"
+    return f"CAST(((julianday({col}) - 2440587.5) * 86400 + {WEEK_SHIFT}) / 604800 AS INTEGER)"
 
 
 @compiles(week_start, "postgresql")
 def _week_pg(element: Any, compiler: Any, **kw: Any) -> str:
     (col,) = _args(element, compiler, **kw)
-    return f"date_trunc('week', {_pg_local(col)})"
+    return f"CAST(floor((date_part('epoch', {col}) + {WEEK_SHIFT}) / 604800) AS INTEGER)"
 
 
 @compiles(month_of, "sqlite")

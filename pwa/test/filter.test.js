@@ -63,7 +63,9 @@ describe('status transitions on the device', () => {
   });
   it('a disallowed action leaves the defect as it is (the server records the conflict)', () => {
     expect(applyMutation(d, { name: 'defect.status', args: { id: 'x', action: 'assign', from: 'open' } })).toBe(d);
-    expect(actionsFrom('fixed').sort()).toEqual(['fail', 'pass']);
+    expect(actionsFrom('fixed', 'inspector').sort()).toEqual(['fail', 'pass']);
+    expect(actionsFrom('fixed', 'homeowner').sort()).toEqual(['confirm', 'dispute']);
+    expect(actionsFrom('fixed', 'crew')).toEqual([]);
   });
 });
 

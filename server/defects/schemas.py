@@ -47,6 +47,10 @@ class DefectSchema(Schema):
     satisfaction = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    response_due_at = fields.DateTime(allow_none=True)
+    fix_due_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    escalation_level = fields.Integer()
     photos = fields.List(fields.Nested(PhotoRefSchema))
 
 
@@ -60,5 +64,8 @@ class DefectQuerySchema(Schema):
     unit_id = fields.Integer()
     contractor_id = fields.Integer()
     status = fields.List(fields.String(validate=validate.OneOf(STATUSES)))
+    overdue = fields.Boolean()  # follow-up: past the response or fix deadline (domain.followup.filters)
+    due_before = fields.DateTime()  # follow-up: fix deadline before this time
+    escalation_level = fields.Integer(validate=validate.Range(min=0, max=10))  # follow-up: at least this level
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from domain import policy
-from domain.models import Defect, DefectComment, DefectHistory
+from domain.followup.filters import followup_filters
+from domain.models import Defect, DefectComment, DefectHistory, utcnow
 
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
@@ -38,6 +39,7 @@ def list_defects(query: dict[str, Any]) -> Any:
             stmt = stmt.where(getattr(Defect, key) == query[key])
     if query.get("status"):
         stmt = stmt.where(Defect.status.in_(query["status"]))
+    stmt = stmt.where(*followup_filters(query, utcnow()))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = (
         stmt.options(selectinload(Defect.photos))

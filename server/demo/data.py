@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.followup import deadlines, defaults
 from domain.models import (
     Building,
     Contractor,
@@ -298,9 +299,10 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
             )
             history.append(DefectHistory(defect_id=d.id, at=created, user_id=owner.id, action="create"))
             defects.append(d)
-    # Written in bulk (COPY on PostgreSQL): through the unit of work, 1,500 defects and their ~6,000
-    # history rows took most of the demo's load time.
+    # Written in bulk (COPY on PostgreSQL), deadlines included: through the unit of work, 1,500 defects and
+    # their ~6,000 history rows took most of the demo's load time.
     session.flush()
+    _follow_up(session, project.id, defects, rng)
     insert_rows(session, Defect, new_rows(defects))
     insert_rows(session, DefectHistory, new_rows(history))
     # Into the sync change feed, so devices pull the demo defects like any others.
@@ -309,6 +311,18 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
         changes.defect(d)
     changes.publish(session)
     return DemoSummary(project.id, len(units), len(defects), _logins(session))
+
+
+def _follow_up(session: Session, project_id: int, defects: list[Defect], rng: random.Random) -> None:
+    """The project's default time limits and ladder; dispatched defects get their deadlines from them and
+    most were accepted (接单) within hours. ``flask followup run`` then escalates the overdue ones."""
+    defaults.ensure_project(session, project_id)
+    for d in defects:
+        if d.assigned_at is None:
+            continue
+        deadlines.refresh(session, d, [])
+        if d.status != "assigned" or rng.random() < 0.6:
+            d.accepted_at = d.assigned_at + timedelta(hours=rng.randint(1, 20))
 
 
 def _user(session: Session, username: str, display: str, role: str, pw: str, contractor_id: int | None = None) -> User:

@@ -17,6 +17,9 @@ class PhotoSchema(Schema):
     size = fields.Integer(required=True)
     mime = fields.String(required=True)
     taken_at = fields.DateTime(allow_none=True)
+    derivatives = fields.String(
+        metadata={"description": "pending until an image worker has made the thumbnail and display copy"}
+    )
 
 
 class SizeQuerySchema(Schema):
@@ -82,3 +85,38 @@ class AnnotationSchema(Schema):
     shapes = fields.List(fields.Nested(ShapeSchema), required=True, validate=validate.Length(max=200))
     updated_at = fields.DateTime(dump_only=True, allow_none=True)
     updated_by_id = fields.Integer(dump_only=True, allow_none=True)
+    clock = fields.String(dump_only=True, metadata={"description": "Send as photo.annotate's base"})
+
+
+class UploadOptionsSchema(Schema):
+    direct = fields.Boolean(required=True, metadata={"description": "photos may go straight to S3 in parts"})
+    part_size = fields.Integer(allow_none=True)
+    max_bytes = fields.Integer(required=True)
+
+
+class MultipartStateSchema(Schema):
+    upload_id = fields.UUID(allow_none=True)
+    size = fields.Integer(required=True)
+    part_size = fields.Integer(required=True)
+    parts = fields.Integer(required=True, metadata={"description": "how many parts the file is sent in"})
+    received = fields.List(fields.Integer(), required=True, metadata={"description": "parts the bucket holds"})
+    photo = fields.Nested(PhotoSchema, allow_none=True)
+
+
+class PartsRequestSchema(Schema):
+    parts = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=10_000)),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+    )
+
+
+class PartUrlSchema(Schema):
+    part = fields.Integer(required=True)
+    url = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class PartUrlsSchema(Schema):
+    urls = fields.List(fields.Nested(PartUrlSchema), required=True)
+    expires_at = fields.DateTime(required=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from flask import Response, current_app, request, send_file, url_for
+from flask import Response, current_app, jsonify, request, send_file, url_for
 from flask_smorest import Blueprint
 
 from domain import policy
-from domain.models import Photo, PhotoAnnotation, utcnow
+from domain.models import Photo, PhotoAnnotation
 from media import annotate
 from media.ingest import check_sha256, ingest, spool, too_large
 from media.settings import MediaError
@@ -28,7 +28,6 @@ from .schemas import AnnotationSchema, PhotoSchema, PhotoUrlSchema, SignedQueryS
 
 blp = Blueprint("photos", __name__, url_prefix="/api", description="Photos, by the SHA-256 of their bytes")
 
-ANNOTATING_ROLES = ("admin", "manager", "inspector", "crew")
 NOT_FOUND = "照片不存在或无权查看 / No such photo, or you may not see it"
 RAW_BODY = {
     "required": True,
@@ -53,15 +52,32 @@ def _visible_photo(sha256: str) -> Photo:
 
 
 def _variant(photo: Photo, size: str) -> tuple[str, str]:
-    """Storage key and content type served for a size."""
-    if size in ("thumb", "display"):
+    """Storage key and content type served for a size (a display-sized photo's display is its clean copy)."""
+    if size == "thumb" or (size == "display" and not photo.display_is_clean):
         return photo_key(photo.sha256, size), photo.derivative_mime
-    if media().settings.keep_gps:
+    if media().settings.keep_gps and size == "original":
         return photo_key(photo.sha256), photo.mime
     return photo_key(photo.sha256, "clean"), photo.clean_mime
 
 
+def _not_ready(photo: Photo, size: str) -> Response | None:
+    """While an image worker has not made the size asked for: 202 and when to ask again (the device shows
+    its own copy meanwhile). A photo whose derivatives could not be made is not served."""
+    if photo.derivatives == "ready" or (size == "original" and media().settings.keep_gps):
+        return None
+    if photo.derivatives == "failed":
+        abort(404, message="照片无法处理，请重新拍摄上传 / The photo could not be processed; please take it again")
+    response = jsonify({"sha256": photo.sha256, "derivatives": "pending"})
+    response.status_code = 202
+    response.headers["Retry-After"] = "2"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _send(photo: Photo, size: str) -> Response:
+    pending = _not_ready(photo, size)
+    if pending is not None:
+        return pending
     key, mime = _variant(photo, size)
     storage = media().storage
     source: Any = storage.local_path(key) if isinstance(storage, LocalStorage) else None
@@ -83,7 +99,10 @@ def _send(photo: Photo, size: str) -> Response:
 @blp.response(201, PhotoSchema, description="Stored now")
 @blp.alt_response(200, schema=PhotoSchema, description="Already stored (the upload was a retry)")
 def put_photo(sha256: str) -> Any:
-    """Upload a photo whose SHA-256 is in the URL; idempotent, the server checks the hash and the content."""
+    """Upload a photo whose SHA-256 is in the URL; idempotent, the server checks the hash and the content.
+
+    Acknowledged once the bytes are stored and checked (hash, type, pixels, metadata); ``derivatives`` is
+    ``pending`` until an image worker has made the thumbnail and display copy."""
     try:
         sha256 = check_sha256(sha256)
     except MediaError as exc:
@@ -96,7 +115,8 @@ def put_photo(sha256: str) -> Any:
         with spool(request.stream, m.settings) as spooled:
             if spooled.size == 0:
                 raise MediaError(400, "请求中没有照片内容 / The request has no photo bytes")
-            photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id)
+            inline = m.settings.derivatives == "inline"
+            photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id, derive_now=inline)
     except MediaError as exc:
         fail(exc)
     dbs().commit()
@@ -129,7 +149,8 @@ def photo_url(query: dict[str, Any], sha256: str) -> Any:
     m = media()
     key, mime = _variant(photo, query["size"])
     ttl = m.settings.url_ttl
-    url = m.storage.presigned_get(key, ttl, mime)
+    # While the derivatives are pending the bucket has nothing to give: the server's URL answers 202.
+    url = m.storage.presigned_get(key, ttl, mime) if _not_ready(photo, query["size"]) is None else None
     if url is not None:
         return {"url": url, "expires_at": datetime.now(UTC) + ttl}
     expires, sig = sign(current_app.config["SECRET_KEY"], photo.sha256, query["size"], ttl)
@@ -154,28 +175,11 @@ def signed_photo(query: dict[str, Any], sha256: str) -> Any:
 @login_required()
 @blp.response(200, AnnotationSchema)
 def get_annotations(sha256: str) -> Any:
-    """The mark-up drawn over a photo (empty if none)."""
+    """The mark-up drawn over a photo (empty if none). It is written through sync (``photo.annotate``);
+    ``clock`` is the stamp to send as that mutation's ``base``."""
     photo = _visible_photo(sha256)
     found = dbs().get(PhotoAnnotation, photo.sha256)
-    return found or {"shapes": [], "updated_at": None, "updated_by_id": None}
-
-
-@blp.route("/photos/<sha256>/annotations", methods=["PUT"])
-@login_required(*ANNOTATING_ROLES)
-@blp.arguments(AnnotationSchema)
-@blp.response(200, AnnotationSchema)
-def put_annotations(body: dict[str, Any], sha256: str) -> Any:
-    """Replace the mark-up of a photo; the photo itself is not changed."""
-    photo = _visible_photo(sha256)
-    found = dbs().get(PhotoAnnotation, photo.sha256)
-    if found is None:
-        found = PhotoAnnotation(sha256=photo.sha256)
-        dbs().add(found)
-    found.shapes = body["shapes"]
-    found.updated_by_id = current_user().id
-    found.updated_at = utcnow()
-    dbs().commit()
-    return found
+    return found or {"shapes": [], "updated_at": None, "updated_by_id": None, "clock": ""}
 
 
 @blp.route("/photos/<sha256>/annotated")
@@ -185,8 +189,11 @@ def annotated(sha256: str) -> Any:
     photo = _visible_photo(sha256)
     m = media()
     found = dbs().get(PhotoAnnotation, photo.sha256)
+    pending = _not_ready(photo, "display")
+    if pending is not None:
+        return pending
     try:
-        with m.storage.open(photo_key(photo.sha256, "display")) as fh:
+        with m.storage.open(_variant(photo, "display")[0]) as fh:
             source = fh.read()
     except BlobNotFound:
         abort(404, message=NOT_FOUND)

@@ -14,7 +14,6 @@ from domain import policy
 from domain.errors import DomainError
 from domain.models import Building, Contractor, Inspection, Photo, PlanType, Project, Room, Unit
 from domain.stats import gate as delivery_gate
-
 from sync.codes import PHOTO_NOT_YOURS
 
 from ..accounts.auth import current_user, login_required

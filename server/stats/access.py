@@ -13,9 +13,17 @@ from ..http import dbs
 STATS_FORBIDDEN = define("stats_forbidden", 403, "Only managers and admins of the project see its statistics")
 
 
+INT_MAX = 2**31 - 1
+
+
+def in_range(*ids: int) -> bool:
+    """Ids from the path fit the database's integer (a larger one names nothing: 404, not a 500)."""
+    return all(0 < i <= INT_MAX for i in ids)
+
+
 def visible_project(project_id: int) -> tuple[Project, User]:
     user = current_user()
-    project = dbs().get(Project, project_id)
+    project = dbs().get(Project, project_id) if in_range(project_id) else None
     if project is None or not policy.can_see_project(dbs(), user, project_id):
         raise DomainError("not_found", "项目不存在 / No such project")
     return project, user

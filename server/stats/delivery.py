@@ -15,7 +15,7 @@ from domain.stats.filters import LOCAL
 
 from ..accounts.auth import current_user, login_required
 from ..http import dbs
-from .access import manager_project
+from .access import in_range, manager_project
 from .pdf import render_pdf
 
 blp = Blueprint("delivery", __name__, url_prefix="/api", description="Delivery gate (交付许可令)")
@@ -26,7 +26,7 @@ REASON_MIN, REASON_MAX = 10, 1000
 
 def _building(project_id: int, building_id: int) -> Building:
     manager_project(project_id)
-    building = dbs().get(Building, building_id)
+    building = dbs().get(Building, building_id) if in_range(building_id) else None
     if building is None or building.project_id != project_id:
         raise DomainError("not_found", "楼栋不存在 / No such building")
     return building

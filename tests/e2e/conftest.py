@@ -99,6 +99,7 @@ def served_dist(pwa_dist: Path) -> Path:
 def server(served_dist: Path, tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
     env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "PWA_DIST": str(served_dist)}
+    env.setdefault("MEDIA_DERIVATIVES", "inline")  # no image worker runs beside this server
     env.pop("DATABASE_URL", None)
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(

@@ -101,6 +101,7 @@ def app_config(scratch_dir: Path, database_url: str, storage_config: dict[str, A
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_ROOT": str(scratch_dir / "media"),
         "MEDIA_TMP_DIR": str(tmp),
+        "MEDIA_DERIVATIVES": "inline",  # tests of the image workers ask for "worker"
         **storage_config,
     }
 

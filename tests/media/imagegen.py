@@ -94,3 +94,20 @@ def png_bomb(width: int = 50_000, height: int = 50_000) -> bytes:
     crc = zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13]))
     data[ihdr + 13 : ihdr + 17] = crc.to_bytes(4, "big")
     return bytes(data)
+
+
+def app1_bomb(segments: int = 600, length: int = 65533) -> bytes:
+    """A small JPEG carrying ``segments`` APP1 segments of ``length`` bytes each: Pillow's marker parser is
+    quadratic in their number (600 × 64 KB cost 21 s of CPU)."""
+    base = jpeg(64, 48, exif=False)
+    segment = b"\xff\xe1" + length.to_bytes(2, "big") + b"Exif\x00\x00" + bytes(length - 8)
+    return base[:2] + segment * segments + base[2:]
+
+
+def noise_png(width: int, height: int) -> bytes:
+    """Random pixels: a PNG about as large as its pixels (for uploads in several parts)."""
+    import os
+
+    buf = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(buf, "PNG", compress_level=1)
+    return buf.getvalue()

@@ -11,6 +11,7 @@ from PIL import Image
 
 from media.storage import Storage, photo_key
 from tests.media.conftest import Scene, put, sha
+from tests.sync.device import SimDevice
 
 SHAPES = [
     {"type": "arrow", "x0": 0.1, "y0": 0.9, "x1": 0.5, "y1": 0.5, "color": "#00FF00"},
@@ -28,6 +29,14 @@ def grey_photo(client: FlaskClient, headers: dict[str, str]) -> str:
     return sha(data)
 
 
+def annotate(client: FlaskClient, headers: dict[str, str], digest: str, shapes: Any, base: str = "") -> dict[str, Any]:
+    """Mark-up is written through sync, like every other edit (photo.annotate)."""
+    device = SimDevice(client, headers)
+    device.mutate("photo.annotate", sha256=digest, shapes=shapes, base=base)
+    [result] = device.push()
+    return result
+
+
 def test_annotate_and_render(client: FlaskClient, auth: Any, scene: Scene, storage: Storage) -> None:
     headers = auth.headers(scene.inspector)
     digest = grey_photo(client, headers)
@@ -35,11 +44,12 @@ def test_annotate_and_render(client: FlaskClient, auth: Any, scene: Scene, stora
         original = fh.read()
     with client.get(f"/api/photos/{digest}/annotations", headers=headers) as r:
         assert r.status_code == 200 and r.json["shapes"] == []
-    with client.put(f"/api/photos/{digest}/annotations", json={"shapes": SHAPES}, headers=headers) as r:
-        assert r.status_code == 200, r.json
-        assert r.json["updated_by_id"] == scene.inspector.id
+    assert annotate(client, headers, digest, SHAPES)["status"] == "applied"
     with client.get(f"/api/photos/{digest}/annotations", headers=headers) as r:
         assert [s["type"] for s in r.json["shapes"]] == ["arrow", "circle", "text"]
+        assert r.json["updated_by_id"] == scene.inspector.id and r.json["clock"]
+    with client.put(f"/api/photos/{digest}/annotations", json={"shapes": SHAPES}, headers=headers) as r:
+        assert r.status_code == 405  # no write path beside sync
     with client.get(f"/api/photos/{digest}/annotated", headers=headers) as r:
         assert r.status_code == 200 and r.mimetype == "image/jpeg"
         with Image.open(io.BytesIO(r.data)) as img:
@@ -70,20 +80,19 @@ def test_annotate_and_render(client: FlaskClient, auth: Any, scene: Scene, stora
 def test_bad_shapes_refused(client: FlaskClient, auth: Any, scene: Scene, shape: dict[str, Any]) -> None:
     headers = auth.headers(scene.inspector)
     digest = grey_photo(client, headers)
-    with client.put(f"/api/photos/{digest}/annotations", json={"shapes": [shape]}, headers=headers) as r:
-        assert r.status_code == 422
+    result = annotate(client, headers, digest, [shape])
+    assert result["status"] == "rejected" and result["code"] == "mutation_invalid"
 
 
 def test_who_may_annotate(client: FlaskClient, auth: Any, scene: Scene) -> None:
     headers = auth.headers(scene.inspector)
     digest = grey_photo(client, headers)
     scene.defect_with(digest, inspection_id=None, reporter_id=scene.owner.id)  # reported by the homeowner
-    body = {"shapes": SHAPES[:1]}
-    with client.put(f"/api/photos/{digest}/annotations", json=body, headers=auth.headers(scene.owner)) as r:
-        assert r.status_code == 403  # homeowners see, staff mark up
+    shapes = SHAPES[:1]
+    refused = annotate(client, auth.headers(scene.owner), digest, shapes)
+    assert refused["status"] == "rejected" and refused["code"] == "forbidden"  # homeowners see, staff mark up
     with client.get(f"/api/photos/{digest}/annotated", headers=auth.headers(scene.owner)) as r:
         assert r.status_code == 200
-    with client.put(f"/api/photos/{digest}/annotations", json=body, headers=auth.headers(scene.outsider)) as r:
-        assert r.status_code == 404
-    with client.put(f"/api/photos/{digest}/annotations", json=body, headers=auth.headers(scene.manager)) as r:
-        assert r.status_code == 200
+    unseen = annotate(client, auth.headers(scene.outsider), digest, shapes)
+    assert unseen["status"] == "rejected" and unseen["code"] == "not_found"
+    assert annotate(client, auth.headers(scene.manager), digest, shapes)["status"] == "applied"

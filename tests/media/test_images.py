@@ -15,7 +15,9 @@ from media.jpegmeta import strip_jpeg
 from media.settings import MediaError, MediaSettings
 from tests.media import imagegen as g
 
-SETTINGS = MediaSettings()
+# Every photo gets its own display copy here (to check how it is turned and scaled); a display-sized photo
+# served as its own display copy is tested in test_jobs.py.
+SETTINGS = MediaSettings(display_max_px=0)
 
 
 def write(tmp_path: Path, data: bytes) -> str:

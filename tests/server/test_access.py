@@ -312,7 +312,7 @@ def test_every_other_route_needs_a_login(app, client):
         if path.startswith("/api/docs/assets") or "signed" in rule.endpoint:
             continue
         url = re.sub(
-            r"<(?:(\w+):)?(\w+)>",
+            r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
             lambda m: {"int": "1", "uuid": "00000000-0000-0000-0000-000000000001"}.get(m.group(1) or "", "x"),
             path,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -86,9 +87,19 @@ def test_serve_script_loads_the_demo_only_outside_production(tmp_path, app_env, 
         stub = bin_dir / tool
         stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{calls}"\n')
         stub.chmod(0o755)
-    env = {**os.environ, "APP_ENV": app_env, "SECRET_KEY": "s" * 40}
-    done = subprocess.run(["bash", str(scripts / "serve.sh")], env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    env = {**os.environ, "APP_ENV": app_env, "SECRET_KEY": "s" * 40, "FOLLOWUP_EVERY": "3600"}
+    with open(tmp_path / "out.log", "w+") as out:
+        # Its own process group: the script leaves background jobs (the image worker, the development
+        # follow-up loop), which are stopped with the group once the stubbed server has "exited".
+        proc = subprocess.Popen(
+            ["bash", str(scripts / "serve.sh")], env=env, stdout=out, stderr=out, start_new_session=True
+        )
+        try:
+            code = proc.wait(timeout=60)
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+        out.seek(0)
+        assert code == 0, out.read()
     log = calls.read_text()
     assert "flask --app server.app db upgrade" in log and "gunicorn" in log
     assert ("demo load" in log) == loads_demo

@@ -154,3 +154,18 @@ def test_who_may_see_and_issue(client, auth, data):
     permit = client.post(url(data, what="delivery-permits"), json={}, headers=h(auth, data, "manager")).json
     for who, status in (("crew1", 403), ("owner", 403), ("outsider", 404), ("inspector", 403)):
         assert client.get(f"/api/delivery-permits/{permit['id']}/pdf", headers=h(auth, data, who)).status_code == status
+
+
+def test_ids_beyond_the_database_integer_are_not_found(client, auth, data):
+    big = 2**40
+    admin = h(auth, data, "admin")
+    for path in (
+        f"/api/projects/{big}/stats",
+        f"/api/projects/{big}/stats/scorecard",
+        f"/api/projects/{big}/delivery-readiness",
+        f"/api/projects/{data.ids['project']}/buildings/{big}/delivery-readiness",
+        f"/api/units/{big}/report.pdf",
+        f"/api/projects/{big}/notices?contractor_id=1",
+    ):
+        res = client.get(path, headers=admin)
+        assert res.status_code == 404, path

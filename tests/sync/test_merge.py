@@ -109,8 +109,8 @@ def test_status_loop_assign_fix_pass_visit(world, device):
     assert m.push()[0]["status"] == "applied"
     crew.pull()
     assert crew.defects[did]["status"] == "assigned" and crew.defects[did]["due_date"] == "2026-12-31"
+    crew.mutate("defect.photo_add", id=did, sha256=SHA2, kind="after")  # a fix needs an after-photo first
     crew.mutate("defect.status", id=did, action="fix", **{"from": "assigned"})
-    crew.mutate("defect.photo_add", id=did, sha256=SHA2, kind="after")
     assert [r["status"] for r in crew.push()] == ["applied", "applied"]
     a.pull()
     a.mutate("defect.status", id=did, action="fail", **{"from": "fixed"}, note="仍有空鼓")
@@ -163,6 +163,7 @@ def test_late_arrival_with_earlier_clock_is_folded_in_order(world, device):
     m.push()
     crew = device(world.crew)
     crew.pull()
+    crew.mutate("defect.photo_add", id=did, sha256=SHA2, kind="after")
     crew.mutate("defect.status", id=did, action="fix", **{"from": "assigned"})
     crew.push()
     a.pull()

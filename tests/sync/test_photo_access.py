@@ -17,8 +17,16 @@ from .test_push import create_args
 def _photo(owner: Any, seed: str) -> str:
     sha = hashlib.sha256(seed.encode()).hexdigest()
     db.session.add(
-        Photo(sha256=sha, size=10, mime="image/jpeg", width=4, height=3, derivative_mime="image/jpeg",
-              clean_mime="image/jpeg", uploaded_by_id=owner.id)
+        Photo(
+            sha256=sha,
+            size=10,
+            mime="image/jpeg",
+            width=4,
+            height=3,
+            derivative_mime="image/jpeg",
+            clean_mime="image/jpeg",
+            uploaded_by_id=owner.id,
+        )
     )
     db.session.flush()
     db.session.add(PhotoUploader(sha256=sha, user_id=owner.id))
@@ -86,10 +94,10 @@ def test_a_removal_tombstone_grants_nothing(world, device, client):
     [res] = o.push()
     assert res["status"] == "duplicate"
     assert not _sees(client, o.headers, sha)
-    r = client.put(f"/api/photos/{sha}/annotations", json={"shapes": []}, headers=o.headers)
-    assert r.status_code == 404
+    o.mutate("photo.annotate", sha256=sha, shapes=[])
     o.mutate("defect.photo_add", id=did, sha256=sha, kind="before")
-    assert o.push()[0]["code"] == "photo_not_yours"
+    annotated, added = o.push()
+    assert annotated["code"] == "not_found" and added["code"] == "photo_not_yours"
 
 
 def test_the_uploader_and_those_who_see_it_may_attach(world, device, client):

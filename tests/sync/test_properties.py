@@ -196,7 +196,9 @@ def test_any_interleaving_converges(world, client, auth, scripts, seed, replays)
             "seq": i + 1,
             "hlc": f"{base:013d}:{i:05d}:{device_ids[0]}",
             "name": "defect.create",
-            "args": {**create_args(world), "id": ids[i], "photos": []},
+            # An after-photo no script removes: a fix is then refused or allowed by the state machine alone,
+            # never by which photo mutations happened to arrive first.
+            "args": {**create_args(world), "id": ids[i], "photos": [{"sha256": "d" * 64, "kind": "after"}]},
         }
         for i in range(N_DEFECTS)
     ]

@@ -157,6 +157,7 @@ def test_a_defect_assigned_to_the_crew_comes_with_its_older_comments_and_conflic
     inspector, manager = device(world.inspector), device(world.manager)
     [did] = _create(inspector, world, comment=True)
     # A stale status change (the manager's device still thought it was assigned): a conflict before dispatch.
+    manager.mutate("defect.photo_add", id=did, sha256="e" * 64, kind="after")  # a fix needs an after-photo
     manager.mutate("defect.status", id=did, action="fix", **{"from": "assigned"})
     assert manager.push()[-1]["status"] == "conflict"
     other = _create(inspector, world, comment=True)  # stays outside the crew's scope

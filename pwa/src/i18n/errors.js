@@ -36,6 +36,10 @@ export const ERRORS = {
     zh: '服务器出错了，记录已保留在本机，稍后会自动重试。',
     en: 'The server had a problem. Your records are kept on this device and will be retried.',
   },
+  fix_needs_after_photo: {
+    zh: '维修完成前需要至少一张整改后照片。请拍一张整改后的照片，再点「已修复」。',
+    en: 'A fix needs at least one after-photo. Take a photo of the repaired spot, then mark it fixed again.',
+  },
   mutation_unknown: {
     zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
     en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',
@@ -75,7 +79,7 @@ export const ERRORS = {
   conflict_resolved: {
     zh: '该冲突已由他人处理。请刷新查看结果。',
     en: 'Someone has already settled this conflict. Refresh to see the outcome.',
-    },
+  },
   stats_unknown_filter: {
     zh: '统计不认识这个筛选条件。请清除筛选后重新选择。',
     en: 'The statistics do not know this filter. Clear the filters and choose again.',
@@ -107,6 +111,18 @@ export const ERRORS = {
   delivery_permit_request_invalid: {
     zh: '特批理由需写明 10 到 1000 字。请补充后再提交。',
     en: 'The override reason must be 10 to 1000 characters. Complete it and submit again.',
+  },
+  export_invalid: {
+    zh: '导出条件有误（格式、筛选或承建商）。请检查后重新导出。',
+    en: 'The export request is not valid (format, filters or contractor). Check it and export again.',
+  },
+  walkthrough_not_found: {
+    zh: '找不到该签字记录，或您无权查看。请确认房号后再试。',
+    en: 'This signed record was not found or is not yours to see. Check the unit and try again.',
+  },
+  pdf_too_large: {
+    zh: '文件过大，不是本系统出具的验房记录。请上传系统发出的 PDF。',
+    en: 'The file is too large to be a record this system issued. Upload the PDF the system gave you.',
   },
 };
 

@@ -6,11 +6,16 @@ import { Buildings } from '../screens/Buildings.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
+import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
+import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { Unit } from '../screens/Unit.jsx';
+import { lazyScreen } from '../stats/Lazy.jsx';
+import { Walkthrough } from '../screens/Walkthrough.jsx';
 import { on } from './bus.js';
 import { go, useRoute } from './router.js';
 
@@ -24,6 +29,13 @@ const SCREENS = {
   defect: DefectDetail,
   annotate: Annotate,
   sync: SyncPanel,
+  inbox: Inbox,
+  dashboard: lazyScreen('Dashboard'),
+  project_defects: lazyScreen('ProjectDefects'),
+  delivery: lazyScreen('DeliveryOverview'),
+  delivery_building: lazyScreen('DeliveryBuilding'),
+  walkthrough: Walkthrough,
+  mine: OwnerHome,
 };
 
 export function App({ app }) {
@@ -38,11 +50,13 @@ export function App({ app }) {
   if (!session) {
     return (
       <div class="app">
-        <Login app={app} />
+        {route.name === 'join' ? <Join app={app} query={route.query} /> : <Login app={app} />}
       </div>
     );
   }
-  const Screen = SCREENS[route.name] ?? Projects;
+  // A homeowner's home is their own unit (我的房屋), not the project list.
+  const owner = session.user?.role === 'homeowner' && route.name === 'projects';
+  const Screen = owner ? OwnerHome : (SCREENS[route.name] ?? Projects);
   const toggleLang = () => {
     const next = getLang() === 'zh' ? 'en' : 'zh';
     setLang(next);
@@ -60,6 +74,7 @@ export function App({ app }) {
           {t('app_name')}
         </button>
         <SyncBar app={app} />
+        <InboxBadge />
         <button class="lang-btn" onClick={toggleLang}>
           {t('language')}
         </button>

@@ -1,5 +1,6 @@
 /** What the inspector does, as outbox entries: saved on the device at once, synced when possible. */
 import { getMeta, setMeta } from '../store/db.js';
+import { saveAnnotation } from '../store/annotations.js';
 import { discard, record, retry } from '../store/outbox.js';
 import { discardPhoto, retryPhoto } from '../store/photos.js';
 import { emit } from './bus.js';
@@ -79,9 +80,10 @@ export async function addComment(defect, body) {
   await commit([{ name: 'defect.comment', args: { id: defect.id, comment_id: crypto.randomUUID(), body }, local }]);
 }
 
-/** Photo mark-up is kept on the device and sent to the annotations API by the next sync. */
-export async function saveAnnotations(sha256, shapes) {
-  await setMeta(`ann:${sha256}`, { shapes, dirty: true, at: new Date().toISOString() });
+/** Photo mark-up: saved on the device, sent through the outbox (photo.annotate) once its photo is on the
+ * server. `base` is the version the inspector started from (its clock, from the server or the last sync). */
+export async function saveAnnotations(sha256, shapes, base = '') {
+  await saveAnnotation(sha256, shapes, base);
   emit('data');
   syncSoon();
 }
@@ -108,4 +110,26 @@ export async function retryUpload(sha256) {
 export async function discardUpload(sha256) {
   await discardPhoto(sha256);
   emit('data');
+}
+
+/** The owner's and the inspector's signatures over what was found (陪验签字), kept on the device and
+ * synced like every other change. `items` is the list as the owner saw it. Returns the record id. */
+export async function signWalkthrough({ unitId, inspectionId, ownerName, remarks, items, ownerSig, inspectorSig }) {
+  const id = crypto.randomUUID();
+  const args = {
+    id,
+    unit_id: unitId,
+    inspection_id: inspectionId,
+    owner_name: ownerName,
+    owner_remarks: remarks,
+    items,
+    owner_signature: ownerSig,
+    inspector_signature: inspectorSig,
+  };
+  await commit([{ name: 'walkthrough.sign', args }]);
+  const key = `walkthroughs:${unitId}`;
+  const signed = (await getMeta(key)) ?? [];
+  signed.push({ id, inspection_id: inspectionId, items: items.map((i) => i.id), signed_at: new Date().toISOString() });
+  await setMeta(key, signed);
+  return id;
 }

@@ -5,8 +5,10 @@ import { getMeta, setMeta } from '../store/db.js';
 import { outboxCounts } from '../store/outbox.js';
 import { photoCounts } from '../store/photos.js';
 import { setUnauthorizedHandler } from '../sync/api.js';
+import { syncOnce } from '../sync/client.js';
 import { SyncDriver } from '../sync/driver.js';
-import { dirtyAnnotations } from '../sync/photo-upload.js';
+import { waitingAnnotations } from '../store/annotations.js';
+import { syncInbox } from '../sync/inbox.js';
 import { ensureDevice, loadSession, logout, persistStorage, refreshMe } from '../sync/session.js';
 import { setSyncTrigger } from './actions.js';
 import { App } from './App.jsx';
@@ -24,7 +26,7 @@ const app = {
 };
 
 app.refreshCounts = async () => {
-  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), dirtyAnnotations()]);
+  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), waitingAnnotations()]);
   app.counts = { records: o.pending, rejected: o.rejected, photos: p.pending, photoErrors: p.failed, annotations: a.length };
   emit('counts', app.counts);
   maybeUpdate();
@@ -43,6 +45,12 @@ function maybeUpdate() {
 app.startSync = () => {
   if (app.driver) return;
   app.driver = new SyncDriver({
+    // Every sync cycle also fetches the inbox; a failure there never fails the pass (fetched again next time).
+    run: async (report) => {
+      const result = await syncOnce(report);
+      if (await syncInbox().then(() => true, () => false)) emit('inbox');
+      return result;
+    },
     onChange: (state) => {
       emit('sync', state);
       if (!state.running) {

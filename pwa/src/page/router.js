@@ -12,6 +12,14 @@ const ROUTES = [
   ['edit', /^\/d\/([0-9a-f-]{36})\/edit$/],
   ['annotate', /^\/d\/([0-9a-f-]{36})\/photo\/([0-9a-f]{64})$/],
   ['sync', /^\/sync$/],
+  ['inbox', /^\/inbox$/],
+  ['dashboard', /^\/p\/(\d+)\/dashboard$/],
+  ['project_defects', /^\/p\/(\d+)\/defects$/],
+  ['delivery', /^\/p\/(\d+)\/delivery$/],
+  ['delivery_building', /^\/p\/(\d+)\/delivery\/(\d+)$/],
+  ['walkthrough', /^\/u\/(\d+)\/walkthrough$/],
+  ['join', /^\/join$/],
+  ['mine', /^\/mine$/],
 ];
 
 export function parseRoute(hash) {

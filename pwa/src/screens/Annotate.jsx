@@ -1,9 +1,13 @@
-/** Mark up a photo with arrows, circles and text. Saved on the device; sent to the server by the next sync. */
+/**
+ * Mark up a photo with arrows, circles and text. Saved on the device and sent through the outbox
+ * (photo.annotate) like every other edit; `base` is the version the edit started from, so the server
+ * can tell a concurrent edit from a later one.
+ */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { saveAnnotations } from '../page/actions.js';
 import { COLORS, makeShape, normalise } from '../photo/shapes.js';
-import { getMeta } from '../store/db.js';
+import { localAnnotation } from '../store/annotations.js';
 import { getJson } from '../sync/api.js';
 import { useBlobUrl } from './Photo.jsx';
 
@@ -45,18 +49,30 @@ export function Annotate({ params }) {
   const url = useBlobUrl(sha, 'display');
   const [size, setSize] = useState({ w: 1000, h: 750 });
   const [shapes, setShapes] = useState([]);
+  const [base, setBase] = useState('');
   const [tool, setTool] = useState('arrow');
   const [color, setColor] = useState(COLORS[0]);
   const [drag, setDrag] = useState(null);
   const svg = useRef(null);
   useEffect(() => {
     (async () => {
-      const local = await getMeta(`ann:${sha}`);
-      if (local) return setShapes(local.shapes);
+      const local = await localAnnotation(sha);
+      // An edit not yet on the server is the newest there is; otherwise ask the server (another device
+      // may have marked it up since), and fall back to this device's copy when offline.
+      if (local && local.state !== 'synced' && local.state !== 'stale') {
+        setBase(local.base ?? '');
+        return setShapes(local.shapes);
+      }
       try {
-        setShapes((await getJson(`/api/photos/${sha}/annotations`)).shapes ?? []);
+        const server = await getJson(`/api/photos/${sha}/annotations`);
+        setShapes(server.shapes ?? []);
+        setBase(server.clock ?? '');
       } catch {
         // offline or none yet
+        if (local) {
+          setShapes(local.shapes);
+          setBase(local.base ?? '');
+        }
       }
     })();
   }, [sha]);
@@ -123,7 +139,7 @@ export function Annotate({ params }) {
           class="primary big"
           data-action="save-annotations"
           onClick={async () => {
-            await saveAnnotations(sha, shapes);
+            await saveAnnotations(sha, shapes, base);
             history.back();
           }}
         >

@@ -2,7 +2,7 @@ import { nameOf, t } from '../i18n/index.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 
-export function Buildings({ params }) {
+export function Buildings({ app, params }) {
   const pid = Number(params[0]);
   const p = refs.byProject.get(pid);
   const project = refs.projects.find((x) => x.id === pid);
@@ -13,6 +13,16 @@ export function Buildings({ params }) {
       <h2>
         {project?.name} · {t('buildings')}
       </h2>
+      {['admin', 'manager'].includes(app?.session?.user?.role) && (
+        <p class="manager-links">
+          <button class="link" data-go="dashboard" onClick={() => go(`/p/${pid}/dashboard`)}>
+            {t('dashboard')}
+          </button>{' '}
+          <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
+            {t('delivery_gate')}
+          </button>
+        </p>
+      )}
       <ul class="tiles">
         {p.buildings.map((b) => (
           <li key={b.id}>

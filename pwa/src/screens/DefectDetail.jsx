@@ -19,9 +19,22 @@ function StatusAction({ defect, action, onDone }) {
   const [contractor, setContractor] = useState('');
   const [due, setDue] = useState('');
   const [satisfaction, setSatisfaction] = useState('5');
-  const needsForm = action === 'assign' || action === 'visit';
+  const [note, setNote] = useState('');
+  const needsForm = action === 'assign' || action === 'visit' || action === 'reject';
+  // A fix counts only with an after-photo (the server refuses it otherwise): say so instead of offering it.
+  if (action === 'fix' && !hasAfterPhoto(defect)) {
+    return (
+      <button class="secondary big" data-status-action="fix" disabled title={t('fix_needs_after_photo')}>
+        {t('act_fix')} · {t('fix_needs_after_photo')}
+      </button>
+    );
+  }
   const run = async () => {
     const extra = {};
+    if (action === 'reject') {
+      if (!note.trim()) return;
+      extra.note = note.trim();
+    }
     if (action === 'assign') Object.assign(extra, { contractor_id: contractor ? Number(contractor) : null, due_date: due });
     if (action === 'visit') extra.satisfaction = Number(satisfaction);
     await changeStatus(defect, action, extra);
@@ -50,6 +63,9 @@ function StatusAction({ defect, action, onDone }) {
           <input type="date" name="due_date" value={due} onInput={(e) => setDue(e.target.value)} />
         </>
       )}
+      {action === 'reject' && (
+        <input name="reason" required maxLength={2000} placeholder={t('reject_reason')} value={note} onInput={(e) => setNote(e.target.value)} />
+      )}
       {action === 'visit' && (
         <select name="satisfaction" value={satisfaction} onChange={(e) => setSatisfaction(e.target.value)}>
           {[5, 4, 3, 2, 1].map((n) => (
@@ -63,6 +79,40 @@ function StatusAction({ defect, action, onDone }) {
         {t(`act_${action}`)}
       </button>
     </span>
+  );
+}
+
+export function hasAfterPhoto(d) {
+  return (d.photos ?? []).some((p) => p.kind === 'after');
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : '—';
+}
+
+/** Deadlines (时限) and the escalation level, with what is late marked. */
+export function Deadlines({ d, now = Date.now() }) {
+  if (!d.fix_due_at && !d.response_due_at) return null;
+  const late = (iso) => d.status === 'assigned' && iso && Date.parse(iso) < now;
+  return (
+    <>
+      <dt>{t('response_due')}</dt>
+      <dd class={!d.accepted_at && late(d.response_due_at) ? 'warn' : ''} data-field="response_due_at">
+        {d.accepted_at ? `${t('accepted')} ${when(d.accepted_at)}` : when(d.response_due_at)}
+      </dd>
+      <dt>{t('fix_due')}</dt>
+      <dd class={late(d.fix_due_at) ? 'warn' : ''} data-field="fix_due_at">
+        {when(d.fix_due_at)}
+      </dd>
+      {d.escalation_level > 0 && (
+        <>
+          <dt>{t('escalation_level')}</dt>
+          <dd class="warn" data-field="escalation_level">
+            L{d.escalation_level}
+          </dd>
+        </>
+      )}
+    </>
   );
 }
 
@@ -117,12 +167,13 @@ export function DefectDetail({ app, params }) {
             <dd>{contractor.name}</dd>
           </>
         )}
-        {d.due_date && (
+        {d.due_date && !d.fix_due_at && (
           <>
             <dt>{t('due_date')}</dt>
             <dd>{d.due_date}</dd>
           </>
         )}
+        <Deadlines d={d} />
         {d.repeat_count > 0 && <dd class="warn">{t('repeat_count', { n: d.repeat_count })}</dd>}
         {d.satisfaction && (
           <>

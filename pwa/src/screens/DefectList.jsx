@@ -28,6 +28,12 @@ export function DefectList({ defects, unit }) {
             <span class="defect-side">
               <span class={`sev sev-${d.severity}`}>{d.severity}</span>
               <span class={`status st-${d.status}`}>{t(`st_${d.status}`)}</span>
+              {d.status === 'assigned' && d.fix_due_at && (
+                <span class={`badge ${Date.parse(d.fix_due_at) < Date.now() ? 'warn' : ''}`} data-fix-due>
+                  {d.fix_due_at.slice(5, 10)}
+                </span>
+              )}
+              {d.escalation_level > 0 && <span class="badge warn" data-escalation={d.escalation_level}>L{d.escalation_level}</span>}
               <SyncMark d={d} />
             </span>
           </button>

@@ -49,6 +49,9 @@ export function Login({ app }) {
       <button class="primary big" type="submit" disabled={busy}>
         {busy ? t('logging_in') : t('login')}
       </button>
+      <a class="link" href="#/join" data-action="join">
+        {t('have_invite')}
+      </a>
       <button
         type="button"
         class="link"

@@ -19,7 +19,9 @@ export function SyncPanel({ app }) {
     const load = async () => {
       const mutations = (await allMutations()).sort((a, b) => a.seq - b.seq);
       const defects = new Map();
-      for (const m of mutations) if (!defects.has(m.defect_id)) defects.set(m.defect_id, await getDefect(m.defect_id));
+      for (const m of mutations) {
+        if (m.defect_id != null && !defects.has(m.defect_id)) defects.set(m.defect_id, await getDefect(m.defect_id));
+      }
       setItems({ mutations, photos: await queuedPhotos(), defects });
     };
     load();
@@ -43,7 +45,8 @@ export function SyncPanel({ app }) {
           return (
             <li key={m.seq} class={m.state} data-seq={m.seq} data-state={m.state}>
               <button class="link" onClick={() => d && go(`/d/${m.defect_id}`)}>
-                {t(`m_${m.name.split('.')[1]}`)} · {nameOf(refs.typeById.get(d?.type_id)) || m.defect_id.slice(0, 8)}
+                {t(`m_${m.name.split('.')[1]}`)} ·{' '}
+                {m.defect_id == null ? m.args.sha256.slice(0, 8) : nameOf(refs.typeById.get(d?.type_id)) || m.defect_id.slice(0, 8)}
               </button>
               {m.state === 'rejected' ? (
                 <>

@@ -10,7 +10,9 @@ import { filterDefects } from '../store/filter.js';
 import { DefectList } from './DefectList.jsx';
 import { PlanView } from './PlanView.jsx';
 
-export function Unit({ params }) {
+const STAFF = ['admin', 'manager', 'inspector'];
+
+export function Unit({ app, params }) {
   const unitId = Number(params[0]);
   const unit = refs.unitById.get(unitId);
   const [defects, setDefects] = useState(null);
@@ -81,6 +83,11 @@ export function Unit({ params }) {
         </div>
       </div>
       <footer class="actionbar">
+        {STAFF.includes(app?.session?.user?.role) && (
+          <button class="secondary big" data-action="walkthrough" onClick={() => go(`/u/${unitId}/walkthrough`)}>
+            {t('walkthrough')}
+          </button>
+        )}
         <button class="primary big" data-action="new-defect" onClick={() => go(`/u/${unitId}/new`)}>
           ＋ {t('new_defect')}
         </button>

@@ -44,6 +44,10 @@ export function applyMutation(defect, m, ctx = {}) {
         contractor_id: null,
         status: 'open',
         due_date: null,
+        response_due_at: null,
+        fix_due_at: null,
+        accepted_at: null,
+        escalation_level: 0,
         repeat_count: 0,
         satisfaction: null,
         created_at: ctx.now ?? new Date().toISOString(),
@@ -66,6 +70,14 @@ export function applyMutation(defect, m, ctx = {}) {
         if (a.contractor_id != null) next.contractor_id = a.contractor_id;
         if (a.due_date != null) next.due_date = a.due_date;
       }
+      if (a.action === 'assign') next.accepted_at = null;
+      if (a.action === 'accept') next.accepted_at = defect.accepted_at ?? ctx.now ?? new Date().toISOString();
+      if (a.action === 'reject') {
+        next.contractor_id = null;
+        next.accepted_at = null;
+        next.response_due_at = null;
+        next.fix_due_at = null;
+      }
       if (a.action === 'fail') next.repeat_count = (defect.repeat_count ?? 0) + 1;
       if (a.action === 'visit' && a.satisfaction != null) next.satisfaction = a.satisfaction;
       return next;
@@ -84,7 +96,7 @@ export function applyMutation(defect, m, ctx = {}) {
   }
 }
 
-/** The id of the defect a mutation is about. */
+/** The id of the defect a mutation is about (null for photo mark-up, `photo.annotate`). */
 export function defectIdOf(m) {
-  return m.args.id;
+  return m.args.id ?? null;
 }

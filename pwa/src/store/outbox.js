@@ -60,12 +60,13 @@ export async function record(entries, photos = []) {
       name: e.name,
       args: e.args,
       local: { now: new Date().toISOString(), ...(e.local ?? {}) },
-      defect_id: e.args.id,
+      defect_id: e.name.startsWith('defect.') ? e.args.id : null,
       state: 'pending',
       message: null,
     };
     await tx.objectStore('outbox').put(m);
     queued.push(m);
+    if (m.defect_id === null) continue;
     if (e.name === 'defect.comment') {
       await tx.objectStore('comments').put({
         id: e.args.comment_id,
@@ -75,8 +76,8 @@ export async function record(entries, photos = []) {
         created_at: m.local.now,
         _pending: true,
       });
-    } else {
-      touched.add(e.args.id);
+    } else if (m.defect_id) {
+      touched.add(m.defect_id);
     }
   }
   for (const id of touched) await rebase(tx, id);
@@ -110,8 +111,12 @@ export async function settle(sent, response) {
   for (const r of response.results ?? []) {
     const m = bySeq.get(r.seq);
     if (!m) continue;
+    if (m.name === 'photo.annotate') {
+      await settleAnnotation(tx, m, r);
+      continue;
+    }
     if (r.defect && r.defect.id) await setBase(tx, r.defect);
-    else if (r.status !== 'conflict' && r.status !== 'rejected' && m.name !== 'defect.comment') {
+    else if (m.defect_id && r.status !== 'conflict' && r.status !== 'rejected' && m.name !== 'defect.comment') {
       // Accepted without a copy of the result: the server's state is ours with this mutation applied.
       const rec = await tx.objectStore('defects').get(m.defect_id);
       const base = applyMutation(rec?._base ?? null, m, m.local);
@@ -124,12 +129,30 @@ export async function settle(sent, response) {
         if (c) await tx.objectStore('comments').put({ ...c, _pending: false });
       }
     } else {
-      await tx.objectStore('outbox').put({ ...m, state: 'rejected', message: r.message || r.status });
+      await tx.objectStore('outbox').put({ ...m, state: 'rejected', message: r.message || r.status, code: r.code ?? null });
     }
-    touched.add(m.defect_id);
+    if (m.defect_id) touched.add(m.defect_id);
   }
   for (const id of touched) await rebase(tx, id);
   await tx.done;
+}
+
+/** A mark-up mutation answered: it leaves the outbox (or keeps the reason), and the device's copy notes
+ * the version the server holds (the next edit's `base`) unless a newer local edit is waiting. */
+async function settleAnnotation(tx, m, r) {
+  const meta = tx.objectStore('meta');
+  const k = `ann:${m.args.sha256}`;
+  const cur = await meta.get(k);
+  if (r.status === 'rejected') {
+    await tx.objectStore('outbox').put({ ...m, state: 'rejected', message: r.message || r.status, code: r.code ?? null });
+    return;
+  }
+  await tx.objectStore('outbox').delete(m.seq);
+  if (cur && cur.state === 'queued') {
+    // "merged": a newer mark-up from another device was kept; the next open fetches it.
+    const base = r.status === 'applied' ? (r.hlc ?? m.hlc) : cur.base;
+    await meta.put({ ...cur, state: r.status === 'applied' ? 'synced' : 'stale', base }, k);
+  }
 }
 
 /** Send a rejected mutation again, as a new mutation (the old seq's answer is fixed on the server). */
@@ -151,7 +174,7 @@ export async function discard(seq) {
   if (m) {
     await tx.objectStore('outbox').delete(seq);
     if (m.name === 'defect.comment') await tx.objectStore('comments').delete(m.args.comment_id);
-    await rebase(tx, m.defect_id);
+    if (m.defect_id) await rebase(tx, m.defect_id);
   }
   await tx.done;
 }

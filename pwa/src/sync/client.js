@@ -7,7 +7,8 @@ import { getMeta } from '../store/db.js';
 import { applyPullPage } from '../store/defects.js';
 import { nextBatch, settle } from '../store/outbox.js';
 import { ApiError, getJson, sendJson } from './api.js';
-import { fetchMissingThumbs, pushAnnotations, uploadQueuedPhotos } from './photo-upload.js';
+import { queueReadyAnnotations } from '../store/annotations.js';
+import { fetchMissingThumbs, uploadQueuedPhotos } from './photo-upload.js';
 
 export const PUSH_BATCH = 100;
 
@@ -81,7 +82,8 @@ export async function syncOnce(report = () => {}) {
   const pushed = await push((n) => report({ phase: 'push', done: n }));
   report({ phase: 'photos', done: 0 });
   const uploaded = await uploadQueuedPhotos((done, total) => report({ phase: 'photos', done, total }));
-  await pushAnnotations();
+  // Mark-up waits for its photo to reach the server; once it has, it goes through the outbox.
+  if ((await queueReadyAnnotations()) > 0) await push();
   const projects = (await getMeta('offline_projects')) ?? [];
   let received = 0;
   const shas = [];

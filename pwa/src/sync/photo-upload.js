@@ -1,11 +1,15 @@
 /**
- * Photo uploads through the photo pipeline. Small files go in one PUT; larger ones in resumable
- * chunks whose upload id and offset are kept in the queue, so an interrupted upload continues where
- * the server says it stopped. Also downloads thumbnails of other people's photos for offline viewing.
+ * Photo uploads through the photo pipeline. Where the server stores photos in S3 (it says so in
+ * /api/photos/upload-options), the bytes go straight to the bucket in presigned parts and never through
+ * the app servers; the server keeps the session, so after an interruption the device asks which parts
+ * the bucket holds and sends only the others, then asks the server to verify and record the photo.
+ * Otherwise small files go in one PUT and larger ones in resumable chunks whose upload id and offset are
+ * kept in the queue. Also downloads thumbnails of other people's photos for offline viewing.
  */
+import { fetchPhoto } from '../photo/remote.js';
 import { db, getMeta, setMeta } from '../store/db.js';
 import { getBlob, hasBlob, photoUploaded, photosToUpload, putBlob, updatePhoto } from '../store/photos.js';
-import { ApiError, getJson, request, sendJson } from './api.js';
+import { ApiError, OfflineError, getJson, request, sendJson } from './api.js';
 
 export const CHUNKED_ABOVE = 2 * 1024 * 1024;
 export const CHUNK_SIZE = 1024 * 1024;
@@ -42,10 +46,55 @@ async function uploadChunked(p, bytes) {
   }
 }
 
+export const URLS_PER_ASK = 20;
+
+/** PUT one part to its presigned URL (no bearer token: the URL is the permission). */
+async function putPart(url, body) {
+  let res;
+  try {
+    res = await fetch(url, { method: 'PUT', body });
+  } catch (e) {
+    throw new OfflineError(String(e?.message ?? e));
+  }
+  if (!res.ok) throw new OfflineError(`storage answered ${res.status}`); // an expired URL: ask again next pass
+}
+
+async function uploadDirect(p, bytes) {
+  // The same photo finds its unfinished session again, with the parts the bucket already holds.
+  const state = await sendJson('POST', '/api/photos/multipart-uploads', { sha256: p.sha256, size: p.size, mime: p.mime });
+  if (state.photo) return;
+  const id = state.upload_id;
+  await updatePhoto(p.sha256, { upload_id: id, method: 'direct' });
+  const have = new Set(state.received);
+  const todo = [];
+  for (let n = 1; n <= state.parts; n += 1) if (!have.has(n)) todo.push(n);
+  for (let i = 0; i < todo.length; i += URLS_PER_ASK) {
+    const { urls } = await sendJson('POST', `/api/photos/multipart-uploads/${id}/parts`, {
+      parts: todo.slice(i, i + URLS_PER_ASK),
+    });
+    for (const u of urls) {
+      const start = (u.part - 1) * state.part_size;
+      await putPart(u.url, bytes.slice(start, start + u.size));
+    }
+  }
+  await sendJson('POST', `/api/photos/multipart-uploads/${id}/complete`);
+}
+
+/** Whether this server takes photos straight to its bucket (asked once per pass; an old server: no). */
+async function directUploads() {
+  try {
+    return (await getJson('/api/photos/upload-options')).direct === true;
+  } catch (e) {
+    if (e instanceof ApiError) return false;
+    throw e;
+  }
+}
+
 /** Upload every queued photo; a refusal marks that photo (the others go on), no network stops the pass. */
 export async function uploadQueuedPhotos(progress = () => {}) {
   const queue = await photosToUpload();
   let done = 0;
+  const direct = queue.length ? await directUploads() : false;
   for (const p of queue) {
     const blob = await getBlob(p.sha256, 'display');
     if (!blob) {
@@ -53,7 +102,8 @@ export async function uploadQueuedPhotos(progress = () => {}) {
       continue;
     }
     try {
-      if (p.size > CHUNKED_ABOVE) await uploadChunked(p, blob.bytes);
+      if (direct) await uploadDirect(p, blob.bytes);
+      else if (p.size > CHUNKED_ABOVE) await uploadChunked(p, blob.bytes);
       else await uploadWhole(p, blob.bytes);
       await photoUploaded(p.sha256);
     } catch (e) {
@@ -75,9 +125,7 @@ export async function fetchMissingThumbs(shas, progress = () => {}) {
     while (todo.length) {
       const sha = todo.pop();
       try {
-        const res = await request(`/api/photos/${sha}?size=thumb`);
-        const bytes = await res.arrayBuffer();
-        await putBlob(sha, 'thumb', { bytes, mime: res.headers.get('Content-Type') || 'image/jpeg' });
+        await fetchPhoto(sha, 'thumb'); // cached; one still being made (202) is fetched on a later pass
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
       }
@@ -86,32 +134,4 @@ export async function fetchMissingThumbs(shas, progress = () => {}) {
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-}
-
-/** Photo mark-up saved on this device and not yet on the server: keys "ann:<sha256>" in meta. */
-export async function dirtyAnnotations() {
-  const d = await db();
-  const range = IDBKeyRange.bound('ann:', 'ann:\uffff');
-  const keys = await d.getAllKeys('meta', range);
-  const values = await d.getAll('meta', range);
-  return keys.map((k, i) => ({ sha256: k.slice(4), ...values[i] })).filter((a) => a.dirty);
-}
-
-/** Send mark-up whose photo the server already has (queued photos go first). */
-export async function pushAnnotations() {
-  const queued = new Set((await photosToUpload()).map((p) => p.sha256));
-  let sent = 0;
-  for (const a of await dirtyAnnotations()) {
-    if (queued.has(a.sha256)) continue;
-    try {
-      await sendJson('PUT', `/api/photos/${a.sha256}/annotations`, { shapes: a.shapes });
-      const cur = await getMeta(`ann:${a.sha256}`);
-      if (cur && cur.at === a.at) await setMeta(`ann:${a.sha256}`, { ...cur, dirty: false });
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      await setMeta(`ann:${a.sha256}`, { ...a, dirty: false, error: e.message });
-    }
-    sent += 1;
-  }
-  return sent;
 }

@@ -21,11 +21,22 @@ export async function loadSession() {
   return null;
 }
 
-export async function login(username, password) {
+async function deviceLabel() {
   const deviceId = await ensureDevice();
   const ua = globalThis.navigator?.userAgent ?? '';
-  const device = `pwa ${deviceId.slice(0, 8)} ${ua}`.slice(0, 120);
-  const s = await sendJson('POST', '/api/auth/login', { username, password, device });
+  return `pwa ${deviceId.slice(0, 8)} ${ua}`.slice(0, 120);
+}
+
+export async function login(username, password) {
+  return start(await sendJson('POST', '/api/auth/login', { username, password, device: await deviceLabel() }));
+}
+
+/** A homeowner signs up with the code of their invitation letter and is logged in. */
+export async function join(form) {
+  return start(await sendJson('POST', '/api/auth/join', { ...form, device: await deviceLabel() }));
+}
+
+async function start(s) {
   setToken(s.token);
   await switchUser(s);
   await setMeta('session', s);

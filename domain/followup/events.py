@@ -1,0 +1,138 @@
+"""Events written in the transaction that causes them (the transactional outbox): an inbox message per
+recipient, an e-mail outbox row for those who chose e-mail for that kind, a webhook outbox row per project
+webhook that takes the kind. Each row has a unique key, so an event is recorded once however often the
+code that notices it runs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Defect, InboxMessage, Membership, NotifySettings, OutboxMessage, User, Webhook
+
+TITLES = {
+    "dispatched": "新派单 / Dispatched to you",
+    "rejected": "施工单位拒单 / Dispatch rejected",
+    "due_soon": "即将到期 / Due soon",
+    "overdue": "已超时升级 / Overdue, escalated",
+    "fixed": "已维修，待复验 / Fixed, awaiting re-check",
+    "recheck_failed": "复验不通过 / Re-check failed",
+    "closed": "已关闭 / Closed",
+    "disputed": "业主对维修有异议，待复验 / The owner disputes the repair: re-check",
+    "digest": "每日汇总 / Daily digest",
+}
+
+
+def crew_of(contractor_id: int | None) -> Any:
+    return select(User.id).where(User.role == "crew", User.contractor_id == contractor_id, User.active.is_(True))
+
+
+def managers_of(project_id: int) -> Any:
+    members = select(Membership.user_id).where(Membership.project_id == project_id)
+    return select(User.id).where(User.role == "manager", User.active.is_(True), User.id.in_(members))
+
+
+def regional() -> Any:
+    return select(User.id).where(User.role == "admin", User.active.is_(True))
+
+
+def target_users(session: Session, notify: str, project_id: int, contractor_id: int | None) -> list[int]:
+    stmt = {"crew": crew_of(contractor_id), "manager": managers_of(project_id), "regional": regional()}[notify]
+    with session.no_autoflush:
+        return list(session.scalars(stmt))
+
+
+def payload(kind: str, d: Defect, level: int | None = None, note: str = "") -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "project_id": d.project_id,
+        "defect_id": str(d.id),
+        "unit_id": d.unit_id,
+        "severity": d.severity,
+        "status": d.status,
+        "level": level,
+        "fix_due_at": d.fix_due_at.isoformat() if d.fix_due_at else None,
+        "note": note,
+    }
+
+
+def emit(
+    session: Session,
+    kind: str,
+    d: Defect,
+    users: Iterable[int],
+    key: str,
+    at: datetime,
+    level: int | None = None,
+    note: str = "",
+) -> None:
+    """Record one event about ``d`` for ``users`` (key: unique for this event, without the user)."""
+    users = sorted(set(users))
+    title = TITLES[kind] + (f" L{level}" if level else "")
+    data = payload(kind, d, level, note)
+    with session.no_autoflush:
+        prefs = (
+            {s.user_id: s for s in session.scalars(select(NotifySettings).where(NotifySettings.user_id.in_(users)))}
+            if users
+            else {}
+        )
+        hooks = session.scalars(
+            select(Webhook).where(
+                Webhook.project_id == d.project_id,
+                Webhook.active.is_(True),
+                or_(Webhook.kinds == "", Webhook.kinds.like(f"%,{kind},%")),
+            )
+        ).all()
+    tag = f",{kind},"
+    for uid in users:
+        pref = prefs.get(uid)
+        if pref is None or tag not in pref.muted_kinds:
+            session.add(
+                InboxMessage(
+                    key=f"{key}:u{uid}"[:160],
+                    user_id=uid,
+                    kind=kind,
+                    project_id=d.project_id,
+                    defect_id=d.id,
+                    level=level,
+                    title=title,
+                    body=note[:2000],
+                    created_at=at,
+                )
+            )
+        if pref is not None and pref.email and tag in pref.email_kinds:
+            session.add(
+                OutboxMessage(
+                    key=f"{key}:e{uid}"[:160],
+                    channel="email",
+                    target=pref.email,
+                    kind=kind,
+                    project_id=d.project_id,
+                    payload={**data, "title": title},
+                    next_attempt_at=at,
+                    created_at=at,
+                )
+            )
+    for hook in hooks:
+        session.add(
+            OutboxMessage(
+                key=f"{key}:w{hook.id}"[:160],
+                channel="webhook",
+                target=str(hook.id),
+                kind=kind,
+                project_id=d.project_id,
+                payload={**data, "title": title},
+                next_attempt_at=at,
+                created_at=at,
+            )
+        )
+
+
+def event_key(kind: str, defect_id: uuid.UUID, at: datetime) -> str:
+    return f"{kind}:{defect_id}:{at.isoformat()}"

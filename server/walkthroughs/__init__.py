@@ -1,0 +1,1 @@
+"""Signed walkthroughs: the list per unit, the PDF record and its public verification page."""

@@ -1,0 +1,21 @@
+"""Every mutation name and the function that merges it (``sync.mutations.ARGS`` names their arguments)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import merge
+from .annotations import annotate
+from .walkthroughs import sign as sign_walkthrough
+
+HANDLERS: dict[str, Callable[[merge.Context, Any], merge.Applied]] = {
+    "defect.create": merge.create,
+    "defect.update": merge.update,
+    "defect.status": merge.change_status,
+    "defect.photo_add": merge.photo_add,
+    "defect.photo_remove": merge.photo_remove,
+    "defect.comment": merge.comment,
+    "photo.annotate": annotate,
+    "walkthrough.sign": sign_walkthrough,
+}
