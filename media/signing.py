@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+# What sign() and verify() take as the time when no ``now`` is passed (tests move it instead of waiting).
+clock: Callable[[], datetime] = _wall_clock
 
 
 def _mac(secret: str, sha256: str, size: str, expires: int) -> str:
@@ -18,12 +27,12 @@ def _mac(secret: str, sha256: str, size: str, expires: int) -> str:
 
 def sign(secret: str, sha256: str, size: str, ttl: timedelta, now: datetime | None = None) -> tuple[int, str]:
     """(expires as a Unix timestamp, signature)."""
-    expires = int(((now or datetime.now(UTC)) + ttl).timestamp())
+    expires = int(((now or clock()) + ttl).timestamp())
     return expires, _mac(secret, sha256, size, expires)
 
 
 def verify(secret: str, sha256: str, size: str, expires: int, signature: str, now: datetime | None = None) -> bool:
-    if (now or datetime.now(UTC)).timestamp() > expires:
+    if (now or clock()).timestamp() > expires:
         return False
     # Bytes, not str: compare_digest refuses non-ASCII strings, and a forged signature may contain any.
     return hmac.compare_digest(_mac(secret, sha256, size, expires).encode(), signature.encode("utf-8", "replace"))

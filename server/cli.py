@@ -10,6 +10,8 @@ from flask.cli import AppGroup
 from .extensions import db
 from .http import dbs
 
+MIN_ADMIN_PASSWORD = 10  # an administrator sees every project: longer than the 8 the API asks of others
+
 
 def register_cli(app: Flask) -> None:
     demo = AppGroup("demo", help="The demo project.")
@@ -18,8 +20,16 @@ def register_cli(app: Flask) -> None:
 
     @demo.command("load")
     def demo_load() -> None:
-        """Load the demo project (idempotent) and print the demo logins."""
+        """Load the demo project (idempotent) and print the demo logins. Refused in production."""
         from .demo.data import load_demo
+
+        if app.config.get("PRODUCTION"):
+            # The demo's accounts share a published password: a production database must never have them.
+            raise click.ClickException(
+                "APP_ENV=production: 演示数据不能装入生产环境 / the demo (with its known passwords) is never "
+                "loaded in production; create the first administrator with "
+                "`flask --app server.app user create-admin NAME`"
+            )
 
         summary = load_demo(dbs())
         db.session.commit()
@@ -42,18 +52,34 @@ def register_cli(app: Flask) -> None:
 
     @users.command("create-admin")
     @click.argument("username")
-    @click.password_option()
+    @click.option(
+        "--password",
+        envvar="ADMIN_PASSWORD",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="Asked for when not given; or set ADMIN_PASSWORD. There is no default.",
+    )
     def create_admin(username: str, password: str) -> None:
-        """Create an administrator account."""
+        """Create an administrator account (the first one of a real installation)."""
+        from sqlalchemy import func, select
+
         from domain.models import User
 
         from .accounts.service import hash_password
 
+        name = username.strip().lower()
+        if not 1 <= len(name) <= 80:
+            raise click.BadParameter("1 to 80 characters", param_hint="USERNAME")
+        if not MIN_ADMIN_PASSWORD <= len(password) <= 200:
+            raise click.BadParameter(f"{MIN_ADMIN_PASSWORD} to 200 characters", param_hint="password")
+        if db.session.scalar(select(func.count()).select_from(User).where(User.username == name)):
+            raise click.ClickException(f"用户已存在 / a user named {name!r} already exists")
         db.session.add(
-            User(username=username.lower(), display_name=username, role="admin", password_hash=hash_password(password))
+            User(username=name, display_name=username.strip(), role="admin", password_hash=hash_password(password))
         )
         db.session.commit()
-        click.echo(f"admin {username} created")
+        click.echo(f"admin {name} created")
 
     media_group = AppGroup("media", help="Photo storage.")
 

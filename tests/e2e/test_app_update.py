@@ -21,12 +21,25 @@ def served_dist(pwa_dist: Path, tmp_path: Path) -> Path:
     return copy
 
 
+# Counts the page's requests to a waiting version to take over (sw-update.js activateWaiting), so the test
+# sees the decision itself instead of waiting a while to see whether a reload happens.
+RECORD_TAKEOVERS = """
+window.__takeovers = 0;
+const post = ServiceWorker.prototype.postMessage;
+ServiceWorker.prototype.postMessage = function (message, ...rest) {
+  if (message && message.type === 'SKIP_WAITING') window.__takeovers += 1;
+  return post.call(this, message, ...rest);
+};
+"""
+
+
 def version_of(dist: Path) -> str:
     return re.search(r"const VERSION = '([^']+)'", (dist / "sw.js").read_text()).group(1)
 
 
 def test_update_waits_for_sync_then_takes_over(server, served_dist, new_context, photos):
     ctx = new_context()
+    ctx.add_init_script(RECORD_TAKEOVERS)
     page = ctx.new_page()
     pwa.login(page, server.base, "inspector")
     pwa.download(page)
@@ -43,7 +56,10 @@ def test_update_waits_for_sync_then_takes_over(server, served_dist, new_context,
     sw.write_text(sw.read_text().replace(f"const VERSION = '{old}'", f"const VERSION = '{old}-next'"))
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     page.wait_for_selector("[data-notice=update]")  # the new version waits, and says so
-    page.wait_for_timeout(1500)
+    # The page decides when it shows that notice (main.jsx: onUpdateWaiting → maybeUpdate, in the same task),
+    # so by now it has either asked the new version to take over or it never will while work is unsynced.
+    assert page.evaluate("window.__takeovers") == 0, "the new version was told to take over with unsynced work"
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)")
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded with unsynced work"
     assert pwa.counts(page)["records"] == 1
 

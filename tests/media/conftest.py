@@ -31,18 +31,46 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
-def _new_bucket(endpoint: str) -> str:
-    name = f"yanshou-test-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
+@pytest.fixture
+def s3_clock() -> Iterator[s3server.Clock]:
+    """The fake S3's clock (it decides when presigned URLs and POST policies expire); reset after the test."""
+    yield s3server.CLOCK
+    s3server.CLOCK.reset()
+
+
+def _s3_client(endpoint: str) -> Any:
+    return boto3.client(
         "s3",
         endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+def _new_bucket(endpoint: str) -> str:
+    name = f"yanshou-test-{uuid.uuid4().hex[:12]}"
+    client = _s3_client(endpoint)
     client.create_bucket(Bucket=name)
     client.close()
     return name
+
+
+@pytest.fixture(scope="session")
+def _app_bucket(s3_endpoint: str) -> str:
+    return _new_bucket(s3_endpoint)
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, _app_bucket: str) -> Iterator[str]:
+    """The bucket the S3-backed apps use: the same name in every test (so the app is reused), emptied after each."""
+    yield _app_bucket
+    client = _s3_client(s3_endpoint)
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=_app_bucket):
+        keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        if keys:
+            client.delete_objects(Bucket=_app_bucket, Delete={"Objects": keys})
+    client.close()
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -51,27 +79,27 @@ def media_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def storage_config(media_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+def storage_config(media_backend: str, scratch_dir: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
     if media_backend == "local":
-        return {"MEDIA_BACKEND": "local", "MEDIA_ROOT": str(tmp_path / "media")}
-    endpoint = request.getfixturevalue("s3_endpoint")
+        return {"MEDIA_BACKEND": "local", "MEDIA_ROOT": str(scratch_dir / "media")}
     return {
         "MEDIA_BACKEND": "s3",
-        "S3_ENDPOINT_URL": endpoint,
-        "S3_BUCKET": _new_bucket(endpoint),
+        "S3_ENDPOINT_URL": request.getfixturevalue("s3_endpoint"),
+        "S3_BUCKET": request.getfixturevalue("s3_bucket"),
         "S3_PREFIX": "photos/",
         **S3_KEYS,
     }
 
 
 @pytest.fixture
-def app_config(tmp_path: Path, database_url: str, storage_config: dict[str, Any]) -> dict[str, Any]:
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+def app_config(scratch_dir: Path, database_url: str, storage_config: dict[str, Any]) -> dict[str, Any]:
+    # Under scratch_dir (emptied between tests, same path each time) so that one app serves every test.
+    tmp = scratch_dir / "tmp"
+    tmp.mkdir(exist_ok=True)
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "MEDIA_ROOT": str(tmp_path / "media"),
+        "MEDIA_ROOT": str(scratch_dir / "media"),
         "MEDIA_TMP_DIR": str(tmp),
         "MEDIA_DERIVATIVES": "inline",  # tests of the image workers ask for "worker"
         **storage_config,

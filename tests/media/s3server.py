@@ -32,6 +32,25 @@ def _error(start_response: Callable[..., Any], status: str, code: str, message: 
     return [body.encode()]
 
 
+class Clock:
+    """The fake S3's wall clock; a test moves it forward instead of sleeping until a URL expires."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, by: timedelta) -> None:
+        self.offset += by
+
+    def reset(self) -> None:
+        self.offset = timedelta(0)
+
+
+CLOCK = Clock()
+
+
 class S3Rules:
     def __init__(self, app: WsgiApp):
         self.app = app
@@ -40,7 +59,7 @@ class S3Rules:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         if "X-Amz-Expires" in query and "X-Amz-Date" in query:
             signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            if datetime.now(UTC) > signed + timedelta(seconds=int(query["X-Amz-Expires"][0])):
+            if CLOCK.now() > signed + timedelta(seconds=int(query["X-Amz-Expires"][0])):
                 return _error(start_response, "403 Forbidden", "AccessDenied", "Request has expired")
         if environ["REQUEST_METHOD"] == "POST" and environ.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -63,7 +82,7 @@ class S3Rules:
             return None
         doc = json.loads(base64.b64decode(policy))
         expiry = datetime.strptime(doc["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        if datetime.now(UTC) > expiry:
+        if CLOCK.now() > expiry:
             return "403 Forbidden", "AccessDenied", "Invalid according to Policy: Policy expired."
         size = len(upload.stream.read())
         for cond in doc.get("conditions", []):

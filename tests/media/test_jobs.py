@@ -120,6 +120,7 @@ def media_settings() -> Any:
     return MediaSettings()
 
 
+@pytest.mark.committed  # two worker threads with sessions of their own must see the uploads
 def test_two_workers_process_each_photo_once(
     app: Flask, client: FlaskClient, auth: Any, scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:

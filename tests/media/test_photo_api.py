@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -225,12 +224,14 @@ def test_outsider_gets_404_by_hash_and_by_url(client: FlaskClient, auth: Any, sc
 
 
 def test_signed_url_works_without_bearer_then_expires(
-    client: FlaskClient, auth: Any, app: Flask, scene: Scene, media_backend: str
+    client: FlaskClient, auth: Any, app: Flask, scene: Scene, media_backend: str, s3_clock: Any, monkeypatch: Any
 ) -> None:
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
+
+    from media import signing
 
     settings = app.extensions["media"].settings
-    app.extensions["media"].settings = type(settings)(**{**settings.__dict__, "url_ttl": timedelta(seconds=1)})
+    app.extensions["media"].settings = type(settings)(**{**settings.__dict__, "url_ttl": timedelta(seconds=60)})
     data = g.jpeg()
     headers = auth.headers(scene.inspector)
     with put(client, headers, data) as r:
@@ -247,9 +248,17 @@ def test_signed_url_works_without_bearer_then_expires(
         with client.get(url) as resp:  # no Authorization header
             return resp.status_code, resp.data
 
+    def clocks_at(later: timedelta) -> None:
+        start = datetime.now(UTC)
+        monkeypatch.setattr(signing, "clock", lambda: start + later)  # the server's clock (local disk)
+        s3_clock.reset()
+        s3_clock.advance(later)  # the bucket's clock (S3)
+
     status, body = fetch()
     assert status == 200 and body[:3] == b"\xff\xd8\xff"
-    time.sleep(2.1)
+    clocks_at(timedelta(seconds=50))
+    assert fetch()[0] == 200  # still within its minute
+    clocks_at(timedelta(seconds=62))
     assert fetch()[0] in (403, 404)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 import requests
 
 from media.storage import BlobNotFound, LocalStorage, Storage, make_storage, photo_key
+from tests.media.s3server import Clock
 
 SHA = "ab" * 32
 
@@ -67,7 +67,7 @@ def test_local_failed_write_leaves_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("media_backend", ["s3"])
-def test_presigned_get_works_then_expires(any_storage: Storage) -> None:
+def test_presigned_get_works_then_expires(any_storage: Storage, s3_clock: Clock) -> None:
     key = photo_key(SHA, "thumb")
     any_storage.put_bytes(key, b"thumb-bytes", "image/jpeg")
     url = any_storage.presigned_get(key, timedelta(seconds=2), "image/jpeg")
@@ -75,7 +75,7 @@ def test_presigned_get_works_then_expires(any_storage: Storage) -> None:
     with requests.get(url, timeout=10) as ok:
         assert ok.status_code == 200 and ok.content == b"thumb-bytes"
         assert ok.headers["Content-Type"] == "image/jpeg"
-    time.sleep(3.1)
+    s3_clock.advance(timedelta(seconds=3))  # the bucket's clock: past the URL's two seconds
     with requests.get(url, timeout=10) as late:
         assert late.status_code == 403 and b"expired" in late.content
 

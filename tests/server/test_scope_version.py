@@ -3,6 +3,7 @@ makes it (domain.policy's before_flush hook), and with nothing else."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -90,6 +91,7 @@ def test_orm_changes_of_every_kind_bump_the_version(app):
     assert _version(owner.id) == versions[owner.id] + 2
 
 
+@pytest.mark.committed
 def test_the_version_is_incremented_in_sql_so_concurrent_changes_both_count(app):
     """A change made from a stale copy of the user still moves the version past the one it did not see."""
     p1, p2 = ProjectFactory(), ProjectFactory()

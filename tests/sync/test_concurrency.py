@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from domain.models import AppliedMutation, Defect, DefectHistory, StatusCommand, SyncChange
@@ -22,11 +22,32 @@ from sync.feed import ChangeSet
 
 from . import workers
 
+pytestmark = pytest.mark.committed  # other connections and processes must see the data
+
 
 def _publish_one(session: Session, defect: Any) -> int:
     changes = ChangeSet()
     changes.touch("defect", uuid.uuid4(), defect.id, {"project_id": defect.project_id, "unit_id": defect.unit_id})
     return changes.publish(session)
+
+
+def _wait_until_blocked(engine: Any, is_postgres: bool, reached: threading.Event) -> None:
+    """Return once the second writer is stuck behind the first: it has sent its counter UPDATE and, on
+    PostgreSQL, its backend is waiting for a lock. (SQLite cannot finish the statement while the first
+    writer holds the database's write lock, so sending it is enough.)"""
+    assert reached.wait(30), "the second writer never reached the counter"
+    if not is_postgres:
+        return
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with engine.connect() as probe:  # a new transaction each time: pg_stat_activity is a per-transaction snapshot
+            if probe.execute(waiting).scalar():
+                return
+        time.sleep(0.005)  # polling a condition, not waiting for time to pass
+    raise AssertionError("the second writer never waited for the first one's lock")
 
 
 def test_a_later_sequence_cannot_commit_before_an_earlier_one(world, database_url, is_postgres):
@@ -37,17 +58,24 @@ def test_a_later_sequence_cannot_commit_before_an_earlier_one(world, database_ur
     db.session.commit()
     engine = create_engine(database_url)
     first, second = Session(engine), Session(engine)
+    reached = threading.Event()
+    got: list[int] = []
+    writer = threading.Thread(target=lambda: (got.append(_publish_one(second, defect)), second.commit()))
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.current_thread() is writer and "sync_counters" in statement and "UPDATE" in statement.upper():
+            reached.set()
+
     try:
         seq1 = _publish_one(first, defect)  # allocated, not committed: holds the counter
-        got: list[int] = []
-        t = threading.Thread(target=lambda: (got.append(_publish_one(second, defect)), second.commit()))
-        t.start()
-        time.sleep(0.5)
+        writer.start()
+        _wait_until_blocked(engine, is_postgres, reached)
         with engine.connect() as reader:
             visible = reader.execute(text("SELECT max(seq) FROM sync_changes")).scalar()
         assert got == [] and visible == seq1 - 1  # the second writer waits; a puller sees neither yet
         first.commit()
-        t.join(10)
+        writer.join(10)
         assert got == [seq1 + 1]
     finally:
         first.close()

@@ -209,6 +209,7 @@ def test_a_defect_that_enters_and_leaves_scope_during_a_download_is_evicted(worl
     assert set(crew.defects) == {first["id"], final["id"]}
 
 
+@pytest.mark.committed
 def test_a_write_between_reading_the_position_and_the_rows_is_not_missed(world, device, database_url, monkeypatch):
     """On PostgreSQL READ COMMITTED each statement has its own snapshot: a transaction can commit after the
     feed position is read and before the defects are. It is numbered after the position, so the next delta

@@ -37,6 +37,7 @@ def _workers(master: int) -> list[int]:
 
 
 @pytest.mark.slow
+@pytest.mark.committed
 def test_killed_worker_loses_nothing_and_duplicates_nothing(world, auth, database_url, tmp_path):
     port = _port()
     env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "PYTHONPATH": str(ROOT)}
