@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 DEMO_PROJECT = 1
 SYNCED = "[data-sync-state=ok][data-pending-records='0'][data-pending-photos='0'][data-errors='0']"
 
@@ -86,3 +88,14 @@ READ_STORE = """([store, key]) => new Promise((resolve, reject) => {
 def local(page: Any, store: str, key: Any = None) -> Any:
     """Read the PWA's IndexedDB: one record, or all of a store when key is None."""
     return page.evaluate(READ_STORE, [store, key])
+
+
+def answer_open_items(page: Any) -> None:
+    """Mark 合格 on every unanswered checklist item of the room shown. The list re-renders after each answer
+    (the answer is stored, then the list reloads), so each click waits for a button that is still there."""
+    pending = page.locator("li.check-item[data-result=''] [data-answer=pass]")
+    while page.locator("li.check-item[data-result='']").count():
+        try:
+            pending.first.click(timeout=5_000)
+        except PlaywrightTimeout:
+            continue  # the row was answered and re-rendered under the click: look again

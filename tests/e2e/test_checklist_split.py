@@ -15,8 +15,7 @@ def answer_rooms(page, base, unit_id, rooms):
     page.wait_for_selector("section.checklist")
     for i in rooms:
         page.locator("[data-room]").nth(i).click()
-        while page.locator("li.check-item[data-result='']").count():
-            page.locator("li.check-item[data-result=''] [data-answer=pass]").first.click()
+        pwa.answer_open_items(page)
 
 
 def test_two_tablets_split_the_rooms(server, new_context):

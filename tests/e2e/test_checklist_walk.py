@@ -40,8 +40,7 @@ def test_checklist_walk_offline_then_synced(server, new_context):
     # everything else passes, room by room
     for i in range(page.locator("[data-room]").count()):
         page.locator("[data-room]").nth(i).click()
-        while page.locator("li.check-item[data-result='']").count():
-            page.locator("li.check-item[data-result=''] [data-answer=pass]").first.click()
+        pwa.answer_open_items(page)
     page.wait_for_selector("section.checklist[data-progress=done]")
     total = int(page.locator("section.checklist").get_attribute("data-total"))
     assert page.locator("[data-inspected=done]").count() == 1
