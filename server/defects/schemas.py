@@ -51,6 +51,10 @@ class DefectSchema(Schema):
     satisfaction = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    response_due_at = fields.DateTime(allow_none=True)
+    fix_due_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    escalation_level = fields.Integer()
     photos = fields.List(fields.Nested(PhotoRefSchema))
 
 

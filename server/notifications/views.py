@@ -18,6 +18,9 @@ blp = Blueprint("notifications", __name__, url_prefix="/api", description="Inbox
 ID = validate.Range(min=1, max=2**31 - 1)
 
 
+_EMAIL = validate.Email()
+
+
 class InboxMessageSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
@@ -46,7 +49,8 @@ class InboxCountSchema(Schema):
 
 
 class NotifySettingsSchema(Schema):
-    email = fields.Email(load_default="", validate=validate.Length(max=254))
+    # An address, or "" for none (an empty default would not be a valid "email" in the OpenAPI document).
+    email = fields.String(load_default="", validate=[validate.Length(max=254), lambda v: v == "" or _EMAIL(v)])
     email_kinds = fields.List(fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[])
     muted_kinds = fields.List(fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[])
 

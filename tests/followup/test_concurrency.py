@@ -43,6 +43,7 @@ def _overdue_world(n: int) -> datetime:
     return now
 
 
+@pytest.mark.committed
 def test_two_passes_at_once_escalate_each_defect_once(app, is_postgres):
     if not is_postgres:
         pytest.skip("concurrent writers are PostgreSQL's case; SQLite has one writer")

@@ -355,6 +355,10 @@ def test_manager_sets_the_plan_image_of_a_plan_type(client, world):
     assert r.status_code == 200, r.get_json()
     assert (r.get_json()["plan_width"], r.get_json()["plan_height"]) == (400, 300)
     # Everyone who sees the project may now load the plan image; others may not.
+    from media import jobs
+    from server.photos import media
+
+    jobs.work_one(db.session, media().storage, media().settings)  # the image worker makes the thumbnail
     with client.get(f"/api/photos/{sha}?size=thumb", headers=world.headers["owner_a"]) as seen:
         assert seen.status_code == 200
     with client.get(f"/api/photos/{sha}?size=thumb", headers=world.headers["other_inspector"]) as hidden:

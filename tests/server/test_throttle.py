@@ -104,6 +104,7 @@ def test_concurrent_guesses_cannot_pass_the_limit(database_url, app):
         engine.dispose()
 
 
+@pytest.mark.committed
 @pytest.mark.parametrize("n", [40])
 def test_forty_concurrent_logins_check_at_most_the_limit(database_url, app, n, is_postgres):
     """The whole login path under threads (PostgreSQL: real concurrency): at most 5 passwords are checked."""

@@ -60,8 +60,9 @@ def test_a_crews_fix_stamped_20_hours_ahead_does_not_block_the_recheck(world, de
     inspector.push()
     crew = _skewed(device, world.crew, 20 * HOUR_MS)
     crew.pull()
+    crew.mutate("defect.photo_add", id=args["id"], sha256="e" * 64, kind="after")  # a fix needs an after-photo
     crew.mutate("defect.status", id=args["id"], action="fix", **{"from": "assigned"})
-    [fixed] = crew.push()
+    [_, fixed] = crew.push()
     assert fixed["status"] == "applied" and "hlc" in fixed
     inspector.pull()
     inspector.mutate("defect.status", id=args["id"], action="pass", **{"from": "fixed"})

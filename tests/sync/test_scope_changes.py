@@ -128,6 +128,9 @@ def test_deactivated_then_reactivated_crew_is_reset(world, device, client, auth)
     assert client.patch(f"/api/users/{world.crew.id}", json={"active": False}, headers=admin).status_code == 200
     assert client.get(f"/api/sync/pull?cursor={crew.cursor}", headers=crew.headers).status_code == 401
     assert client.patch(f"/api/users/{world.crew.id}", json={"active": True}, headers=admin).status_code == 200
+    # Deactivation ended every session: the old token stays dead, the crew logs in again on the same tablet.
+    assert client.get(f"/api/sync/pull?cursor={crew.cursor}", headers=crew.headers).status_code == 401
+    crew.headers = auth.headers(world.crew)
     _expect_reset(client, crew)
     crew.pull()
     assert crew.resets == 1 and set(crew.defects) == {did}
