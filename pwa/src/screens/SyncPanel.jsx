@@ -11,6 +11,14 @@ import { queuedPhotos } from '../store/photos.js';
 import { useSyncState } from './SyncBar.jsx';
 import { RefusalActions, refusalText } from './RefusalActions.jsx';
 
+/** What a queued change is about, in words: the defect's type, the photo, the signed unit or the checklist. */
+function subject(m, d) {
+  if (m.defect_id != null) return nameOf(refs.typeById.get(d?.type_id)) || m.defect_id.slice(0, 8);
+  if (m.name === 'walkthrough.sign') return t('walkthrough');
+  if (m.name === 'checklist.result') return t('checklist');
+  return m.args?.sha256 ? m.args.sha256.slice(0, 8) : m.name;
+}
+
 export function SyncPanel({ app }) {
   const { sync } = useSyncState(app);
   const [items, setItems] = useState({ mutations: [], photos: [], defects: new Map() });
@@ -46,7 +54,7 @@ export function SyncPanel({ app }) {
             <li key={m.seq} class={m.state} data-seq={m.seq} data-state={m.state}>
               <button class="link" onClick={() => d && go(`/d/${m.defect_id}`)}>
                 {t(`m_${m.name.split('.')[1]}`)} ·{' '}
-                {m.defect_id == null ? m.args.sha256.slice(0, 8) : nameOf(refs.typeById.get(d?.type_id)) || m.defect_id.slice(0, 8)}
+                {subject(m, d)}
               </button>
               {m.state === 'rejected' ? (
                 <>
