@@ -32,7 +32,7 @@ def wait_for_service_worker(page: Any) -> None:
 
 def open_unit(page: Any, base: str, unit_id: int) -> None:
     page.goto(f"{base}/#/u/{unit_id}")
-    page.wait_for_selector("[data-ready=unit]")
+    page.wait_for_selector("[data-ready=unit]", timeout=60_000)  # a large project loads from IndexedDB first
 
 
 def tap_plan(page: Any, x: float, y: float) -> None:
@@ -51,7 +51,7 @@ def log_defect(page: Any, x: float, y: float, search: str, type_code: str, descr
         page.set_input_files("input[name=photo]", str(photo))
         page.wait_for_selector("[data-prepared]", timeout=30_000)
     page.click("[data-action=save]")
-    page.wait_for_selector("[data-ready=unit]")
+    page.wait_for_selector("[data-ready=unit]", timeout=60_000)  # a large project loads from IndexedDB first
 
 
 def wait_synced(page: Any, timeout: float = 60_000) -> None:
