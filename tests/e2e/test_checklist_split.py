@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 def answer_rooms(page, base, unit_id, rooms):
     page.goto(f"{base}/#/u/{unit_id}/checklist")
-    page.wait_for_selector("section.checklist")
+    page.wait_for_selector("section.checklist", timeout=60_000)
     for i in rooms:
         page.locator("[data-room]").nth(i).click()
         pwa.answer_open_items(page)

@@ -21,7 +21,7 @@ def test_checklist_walk_offline_then_synced(server, new_context):
     ctx.set_offline(True)
     page.reload()
     page.goto(f"{server.base}/#/u/{unit['id']}/checklist")
-    page.wait_for_selector("section.checklist")
+    page.wait_for_selector("section.checklist", timeout=60_000)
     round_id = page.locator("[data-round]").first.get_attribute("data-round")
     assert round_id
     first_room = page.locator("[data-room]").first

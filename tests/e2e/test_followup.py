@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,13 @@ def test_crew_accepts_and_reads_the_inbox(server, new_context, tmp_path):
     page.wait_for_selector("[data-field=fix_due_at]")
     assert page.locator("[data-status-action=fix]").is_disabled()  # no after-photo yet
     page.click("[data-status-action=accept]")
-    pwa.wait_synced(page)
-    after = next(
-        d for d in server.get("crew1", "/api/defects?status=assigned&per_page=1000").json() if d["id"] == todo["id"]
-    )
+    # The click records the acceptance, then the next sync pass sends it: wait for the server to have it.
+    deadline = time.monotonic() + 60
+    while True:
+        after = server.get("crew1", f"/api/defects/{todo['id']}").json()
+        if after["accepted_at"] is not None or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
     assert after["accepted_at"] is not None
 
     # The follow-up pass (as cron or serve.sh runs it) escalates the demo's overdue defects.
