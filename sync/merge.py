@@ -32,6 +32,7 @@ from .mutations import (
     UpdateArgs,
     sent,
 )
+from .numbering import number_rows
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
 CLOCK_KEY = {"pin_x": "pin", "pin_y": "pin"}
@@ -96,6 +97,7 @@ class Created:
         for row in self.defects.values():
             row["updated_at"] = now
             row["photo_list"] = photo_list_of(by_defect.get(row["id"], ()))
+        number_rows(session, self.defects.values())
         insert_rows(session, Defect, list(self.defects.values()))
         insert_rows(session, DefectPhoto, self.photos)
         self.defects.clear()

@@ -15,6 +15,7 @@ from domain.models import Defect
 DEFECT_FIELDS = (
     "id",
     "project_id",
+    "number",
     "unit_id",
     "room_id",
     "pin_x",
@@ -77,6 +78,7 @@ def conflict_data(c: Any) -> dict[str, Any]:
         "status": c.status,
         "device_id": c.device_id,
         "user_id": c.user_id,
+        "user_name": getattr(c, "user_name", None),
         "created_at": jsonable(c.created_at),
         "resolved_at": jsonable(c.resolved_at),
         "resolution": c.resolution,

@@ -74,10 +74,14 @@ class Defect(Base):
     __table_args__ = (
         Index("ix_defects_project_id_id", "project_id", "id"),
         Index("ix_defects_contractor_id_id", "contractor_id", "id"),
+        # The defect's number in its project (#123 on the plan, the list and the paper), never reused.
+        Index("uq_defects_project_number", "project_id", "number", unique=True),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    # Given by the server when the defect is created (sync.numbering): 1, 2, 3 … per project, stable.
+    number: Mapped[int | None] = mapped_column(Integer)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     pin_x: Mapped[float | None] = mapped_column(Float)  # 0..1 across the plan image

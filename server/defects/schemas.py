@@ -35,6 +35,7 @@ class CommentSchema(Schema):
 class DefectSchema(Schema):
     id = fields.UUID()
     project_id = fields.Integer()
+    number = fields.Integer(allow_none=True, metadata={"description": "The defect's number in its project"})
     unit_id = fields.Integer()
     room_id = fields.Integer(allow_none=True)
     pin_x = fields.Float(allow_none=True)

@@ -303,6 +303,9 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
     # their ~6,000 history rows took most of the demo's load time.
     session.flush()
     _follow_up(session, project.id, defects, rng)
+    # Numbered in the order they were found, as the server numbers new ones (sync.numbering continues).
+    for n, d in enumerate(sorted(defects, key=lambda d: (d.created_at, str(d.id))), start=1):
+        d.number = n
     insert_rows(session, Defect, new_rows(defects))
     insert_rows(session, DefectHistory, new_rows(history))
     # Into the sync change feed, so devices pull the demo defects like any others.

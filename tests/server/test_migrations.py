@@ -85,3 +85,35 @@ def test_photo_list_migration_fills_existing_defects(empty_database, tmp_path):
         assert lists == {d_id: expected, bare_id: "[]"}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_defect_number_migration_numbers_existing_defects_per_project(empty_database, tmp_path):
+    """Existing defects get 1, 2, 3 … per project in the order they were found; new ones continue after."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from domain.models import Defect
+    from server.extensions import db
+    from sync.numbering import take_numbers
+    from tests import factories as f
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "MEDIA_ROOT": str(tmp_path / "media")})
+    t = datetime(2026, 5, 1, tzinfo=UTC)
+    with app.app_context():
+        upgrade()
+        unit, other = f.UnitFactory(), f.UnitFactory()
+        later, first, second = (f.DefectFactory(unit=unit, created_at=t + timedelta(days=d)) for d in (3, 1, 2))
+        elsewhere = f.DefectFactory(unit=other, created_at=t)
+        db.session.commit()
+        expected = {x.id: n for x, n in ((first, 1), (second, 2), (later, 3), (elsewhere, 1))}
+        project_id = unit.project_id
+        db.session.remove()
+        downgrade(revision="a7c31d0e5f42")
+        upgrade()
+        got = dict(db.session.execute(select(Defect.id, Defect.number)).all())
+        assert got == expected
+        assert take_numbers(db.session, project_id, 1) == 4
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
