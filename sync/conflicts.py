@@ -32,14 +32,20 @@ def list_conflicts(
     project_id: int | None = None,
     defect_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]]:
-    stmt = select(Conflict).join(Defect, Defect.id == Conflict.defect_id).where(policy.defect_filter(user))
+    stmt = (
+        select(Conflict, User.display_name)
+        .join(Defect, Defect.id == Conflict.defect_id)
+        .outerjoin(User, User.id == Conflict.user_id)
+        .where(policy.defect_filter(user))
+    )
     if state:
         stmt = stmt.where(Conflict.status == state)
     if project_id is not None:
         stmt = stmt.where(Defect.project_id == project_id)
     if defect_id is not None:
         stmt = stmt.where(Conflict.defect_id == defect_id)
-    return [conflict_data(c) for c in session.scalars(stmt.order_by(Conflict.id).limit(1000))]
+    rows = session.execute(stmt.order_by(Conflict.id).limit(1000)).all()
+    return [{**conflict_data(c), "user_name": name} for c, name in rows]
 
 
 def resolve(session: Session, user: User, conflict_id: int, choice: str, note: str = "") -> dict[str, Any]:
@@ -89,7 +95,8 @@ def _resolve_once(session: Session, user: User, conflict_id: int, choice: str, n
     conflict.resolved_at, conflict.resolved_by_id = utcnow(), user.id
     changes.touch("conflict", conflict.id, defect.id, keys)
     changes.publish(session)
-    return conflict_data(conflict)
+    author = session.get(User, conflict.user_id) if conflict.user_id is not None else None
+    return {**conflict_data(conflict), "user_name": author.display_name if author else None}
 
 
 def _settle_annotation(session: Session, user: User, conflict: Conflict, choice: str) -> None:

@@ -54,6 +54,12 @@ _COMMENT_COLUMNS = (
 _CONFLICT_COLUMNS = tuple(Conflict.__table__.columns)
 
 
+def _conflict_select() -> Any:
+    """Conflict rows with the name of who made the change, so a device can say it in words."""
+    who = User.display_name.label("user_name")
+    return select(*_CONFLICT_COLUMNS, who).select_from(Conflict).outerjoin(User, User.id == Conflict.user_id)
+
+
 def _shown(conflict: Any) -> bool:
     """What a device shows of a defect's conflicts when it first receives the defect: the open ones. A
     resolved conflict reaches the devices that already had it through the feed (its resolution is a
@@ -127,7 +133,7 @@ def _snapshot(session: Session, user: User, cur: Cursor, project_id: int | None,
     )
     for c in conn.execute(comment_stmt).all():
         changes.append({"kind": "comment", "id": str(c.id), "op": "upsert", "data": comment_data(c)})
-    conflict_stmt = select(*_CONFLICT_COLUMNS).where(dialect.one_of(Conflict.defect_id, ids)).order_by(Conflict.id)
+    conflict_stmt = _conflict_select().where(dialect.one_of(Conflict.defect_id, ids)).order_by(Conflict.id)
     for c in conn.execute(conflict_stmt).all():
         if _shown(c):
             changes.append({"kind": "conflict", "id": str(c.id), "op": "upsert", "data": conflict_data(c)})
@@ -257,10 +263,10 @@ def _related(
     conflicts: dict[str, Any] = {}
     named = page.ids_of("conflict", visible)
     if named:
-        stmt = select(*_CONFLICT_COLUMNS).where(one_of(Conflict.id, [int(e) for e in named]))
+        stmt = _conflict_select().where(one_of(Conflict.id, [int(e) for e in named]))
         conflicts.update((str(c.id), c) for c in conn.execute(stmt))
     if entered:
-        stmt = select(*_CONFLICT_COLUMNS).where(one_of(Conflict.defect_id, entered)).order_by(Conflict.id)
+        stmt = _conflict_select().where(one_of(Conflict.defect_id, entered)).order_by(Conflict.id)
         conflicts.update((str(c.id), c) for c in conn.execute(stmt) if _shown(c) and str(c.id) not in conflicts)
     return comments, conflicts
 

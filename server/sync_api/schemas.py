@@ -95,6 +95,7 @@ class ConflictSchema(Schema):
     status = fields.String(validate=validate.OneOf(("open", "resolved")))
     device_id = fields.String(allow_none=True)
     user_id = fields.Integer(allow_none=True)
+    user_name = fields.String(allow_none=True, metadata={"description": "who made the change (display name)"})
     created_at = fields.String()
     resolved_at = fields.String(allow_none=True)
     resolution = fields.String(allow_none=True)

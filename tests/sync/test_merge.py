@@ -152,6 +152,8 @@ def test_stale_status_becomes_a_conflict_pulled_by_both_devices(world, device):
     assert conflict == a.conflicts[str(res["conflict_id"])]
     assert conflict["status"] == "open" and conflict["kind"] == "stale"
     assert conflict["ours"]["status"] == "void" and conflict["theirs"]["action"] == "assign"
+    # Who made the change, by name, so the card can say it in words (pwa/src/store/conflict-words.js).
+    assert conflict["user_id"] == world.inspector.id and conflict["user_name"] == world.inspector.display_name
 
 
 def test_late_arrival_with_earlier_clock_is_folded_in_order(world, device):
