@@ -1,8 +1,9 @@
 /** A list of defects: type, room, severity, status, first photo, and whether it still waits to sync. */
-import { nameOf, t } from '../i18n/index.js';
+import { day, nameOf, t } from '../i18n/index.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { Photo } from './Photo.jsx';
+import { defectNo } from '../store/numbers.js';
 
 export function SyncMark({ d }) {
   if (d._error) return <span class="badge err" title={d._error}>⚠ {t('rejected')}</span>;
@@ -13,13 +14,13 @@ export function SyncMark({ d }) {
 export function DefectList({ defects, unit }) {
   return (
     <ul class="defect-list">
-      {defects.map((d, i) => (
+      {defects.map((d) => (
         <li key={d.id}>
           <button class="defect-row" data-defect={d.id} onClick={() => go(`/d/${d.id}`)}>
             {d.photos?.[0] ? <Photo sha256={d.photos[0].sha256} class="thumb" /> : <span class="thumb none" />}
             <span class="defect-main">
               <strong>
-                {i + 1}. {nameOf(refs.typeById.get(d.type_id)) || `#${d.type_id}`}
+                <span class="defect-no" data-no>{defectNo(d, t)}</span> {nameOf(refs.typeById.get(d.type_id)) || `#${d.type_id}`}
               </strong>
               <span class="muted">
                 {roomName(unit, d.room_id)} {d.description}
@@ -30,7 +31,7 @@ export function DefectList({ defects, unit }) {
               <span class={`status st-${d.status}`}>{t(`st_${d.status}`)}</span>
               {d.status === 'assigned' && d.fix_due_at && (
                 <span class={`badge ${Date.parse(d.fix_due_at) < Date.now() ? 'warn' : ''}`} data-fix-due>
-                  {d.fix_due_at.slice(5, 10)}
+                  {day(d.fix_due_at)}
                 </span>
               )}
               {d.escalation_level > 0 && <span class="badge warn" data-escalation={d.escalation_level}>L{d.escalation_level}</span>}

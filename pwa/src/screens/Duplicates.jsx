@@ -10,12 +10,13 @@ import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getDefect } from '../store/defects.js';
 import { getJson, sendJson } from '../sync/api.js';
+import { defectNo } from '../store/numbers.js';
 
 function Side({ d }) {
   const unit = refs.unitById.get(d.unit_id);
   return (
     <button type="button" class="tile" onClick={() => go(`/d/${d.id}`)}>
-      <strong>{nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id)}
+      <strong><span class="defect-no" data-no>{defectNo(d, t)}</span> {nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id)}
       <span class="muted small">
         {d.description} · {t('photos')} {d.photos?.length ?? 0}
       </span>

@@ -14,6 +14,7 @@ import { actionsFrom } from '../store/apply.js';
 import { defectsOfUnit } from '../store/defects.js';
 import { Photo } from './Photo.jsx';
 import { Projects } from './Projects.jsx';
+import { defectNo } from '../store/numbers.js';
 
 const PROGRESS = { open: 'own_todo', assigned: 'own_doing', fixed: 'own_confirm', closed: 'own_done', visited: 'own_done' };
 
@@ -76,7 +77,7 @@ function OwnerUnit({ unit, role }) {
                 {after && <Photo sha256={after.sha256} class="thumb" />}
               </div>
               <div class="owner-text">
-                <strong>{nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'}
+                <strong><span class="defect-no" data-no>{defectNo(d, t)}</span> {nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'}
                 <div class={`progress-word ${PROGRESS[d.status]}`} data-progress-word={PROGRESS[d.status]}>
                   {t(PROGRESS[d.status] ?? 'own_todo')}
                 </div>

@@ -3,6 +3,8 @@
  * defect. Tapping the plan reports the point in plan coordinates (0..1), as stored on the defect.
  */
 import { useBlobUrl } from './Photo.jsx';
+import { t } from '../i18n/index.js';
+import { pinLabel } from '../store/numbers.js';
 
 const W = 1000;
 const SEV_COLOR = { A: '#c62828', B: '#ef6c00', C: '#1565c0' };
@@ -38,7 +40,7 @@ export function PlanView({ plan, defects = [], draft, selectedRoom, onTap, onPin
       ))}
       {defects
         .filter((d) => d.pin_x != null && d.pin_y != null)
-        .map((d, i) => (
+        .map((d) => (
           <g
             key={d.id}
             class={`pin${d._pending ? ' pending' : ''}${d._error ? ' failed' : ''}`}
@@ -51,7 +53,7 @@ export function PlanView({ plan, defects = [], draft, selectedRoom, onTap, onPin
           >
             <circle r="22" fill={SEV_COLOR[d.severity] ?? '#555'} opacity={d.status === 'closed' || d.status === 'visited' || d.status === 'void' ? 0.35 : 0.9} />
             <text text-anchor="middle" dominant-baseline="central" fill="#fff" font-size="20">
-              {i + 1}
+              {pinLabel(d, t)}
             </text>
           </g>
         ))}

@@ -12,6 +12,7 @@ import { go } from '../page/router.js';
 import { getMeta } from '../store/db.js';
 import { defectsOfUnit } from '../store/defects.js';
 import { SignatureField } from './SignatureField.jsx';
+import { defectNo } from '../store/numbers.js';
 
 const CUSTOMER_FACING = ['open_day', 'pre_inspection', 'delivery', 'warranty'];
 
@@ -109,7 +110,7 @@ export function Walkthrough({ params }) {
       <ol class="walk-items" data-count={items.length}>
         {items.map((d) => (
           <li key={d.id} data-defect={d.id}>
-            <strong>{nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'} ·{' '}
+            <strong>{defectNo(d, t)} {nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'} ·{' '}
             {d.severity} · {d.description || ''} {d.due_date && <span class="muted">→ {d.due_date}</span>}
             {isNew(d) && (
               <span class="badge warn" data-added-after-signing>

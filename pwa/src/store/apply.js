@@ -32,6 +32,8 @@ export function applyMutation(defect, m, ctx = {}) {
       return {
         id: a.id,
         project_id: ctx.project_id ?? null,
+        number: null, // the server numbers it; until then the device shows a provisional label (store/numbers.js)
+        _local_no: ctx.seq ?? null,
         unit_id: a.unit_id,
         room_id: a.room_id ?? null,
         pin_x: a.pin_x ?? null,

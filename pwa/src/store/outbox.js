@@ -59,7 +59,7 @@ export async function record(entries, photos = []) {
       hlc,
       name: e.name,
       args: e.args,
-      local: { now: new Date().toISOString(), ...(e.local ?? {}) },
+      local: { now: new Date().toISOString(), seq, ...(e.local ?? {}) },
       defect_id: e.name.startsWith('defect.') ? e.args.id : null,
       state: 'pending',
       message: null,
