@@ -1,6 +1,6 @@
 /** 收件箱: dispatches, due-soon warnings, escalations, re-check results and digests, readable offline. */
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { t, when } from '../i18n/index.js';
 import { emit, on } from '../page/bus.js';
 import { go } from '../page/router.js';
 import { inboxState, markRead } from '../sync/inbox.js';
@@ -53,7 +53,7 @@ export function Inbox() {
             <button class="link" onClick={() => open(m)}>
               <strong>{m.title}</strong>
               {m.level ? <span class="badge warn">L{m.level}</span> : null}{' '}
-              <span class="muted small">{String(m.created_at).slice(0, 16).replace('T', ' ')}</span>
+              <span class="muted small">{when(m.created_at)}</span>
               {m.body && <div class="small pre">{m.body}</div>}
             </button>
           </li>
