@@ -27,25 +27,8 @@ export function flattenLibrary(areas) {
   return out;
 }
 
-/**
- * Defect types matching what the inspector typed: Chinese name, pinyin initials (“kg” → 空鼓),
- * English name or code. Prefix matches first, then the rest, in library order.
- */
-export function searchTypes(types, query, limit = 30) {
-  const q = (query ?? '').trim().toLowerCase();
-  if (!q) return types.slice(0, limit);
-  const first = [];
-  const rest = [];
-  for (const t of types) {
-    const py = (t.pinyin ?? '').toLowerCase();
-    const en = (t.name_en ?? '').toLowerCase();
-    const zh = t.name_zh ?? '';
-    if (zh.startsWith(q) || py.startsWith(q) || en.startsWith(q)) first.push(t);
-    else if (zh.includes(q) || py.includes(q) || en.includes(q) || (t.area_zh ?? '').includes(q) || t.code?.includes(q))
-      rest.push(t);
-  }
-  return first.concat(rest).slice(0, limit);
-}
+/** Type search lives in type-search.js (synonyms, pinyin); re-exported for the screens that import it here. */
+export { searchTypes } from './type-search.js';
 
 /** Which room of a 户型 contains the plan point (x, y) — the smallest box wins where rooms overlap. */
 export function roomAt(rooms, x, y) {
