@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { getLang, setLang } from '../i18n/index.js';
 import { getMeta, setMeta } from '../store/db.js';
+import { openConflictCount } from '../store/defects.js';
 import { outboxCounts } from '../store/outbox.js';
 import { photoCounts } from '../store/photos.js';
 import { setUnauthorizedHandler } from '../sync/api.js';
@@ -21,13 +22,13 @@ import './styles.css';
 const app = {
   session: null,
   driver: null,
-  counts: { records: 0, rejected: 0, photos: 0, photoErrors: 0, annotations: 0 },
+  counts: { records: 0, rejected: 0, photos: 0, photoErrors: 0, annotations: 0, conflicts: 0 },
   notice: null,
 };
 
 app.refreshCounts = async () => {
-  const [o, p, a] = await Promise.all([outboxCounts(), photoCounts(), waitingAnnotations()]);
-  app.counts = { records: o.pending, rejected: o.rejected, photos: p.pending, photoErrors: p.failed, annotations: a.length };
+  const [o, p, a, conflicts] = await Promise.all([outboxCounts(), photoCounts(), waitingAnnotations(), openConflictCount()]);
+  app.counts = { records: o.pending, rejected: o.rejected, photos: p.pending, photoErrors: p.failed, annotations: a.length, conflicts };
   emit('counts', app.counts);
   maybeUpdate();
   return app.counts;

@@ -1,8 +1,9 @@
-/** Always visible: what waits to sync (records, photos), a progress bar while syncing, errors, offline. */
+/** Always visible: what waits to sync and why (sync/summary.js), a progress bar while syncing, failures. */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { on } from '../page/bus.js';
 import { go } from '../page/router.js';
+import { syncSummary } from '../sync/summary.js';
 
 export function useSyncState(app) {
   const [counts, setCounts] = useState(app.counts);
@@ -24,32 +25,22 @@ export function useSyncState(app) {
 
 export function SyncBar({ app }) {
   const { counts, sync, online } = useSyncState(app);
-  const waiting = counts.records + counts.photos + counts.annotations;
   const errors = counts.rejected + counts.photoErrors;
-  let label;
-  let cls;
-  if (sync.running) {
-    cls = 'syncing';
-    label = `${t('syncing')}: ${t(`ph_${sync.phase}`)}${sync.total ? ` ${sync.done}/${sync.total}` : ''}`;
-  } else if (waiting > 0) {
-    cls = 'waiting';
-    label = t('waiting', { records: counts.records, photos: counts.photos });
-  } else {
-    cls = 'ok';
-    label = t('synced');
-  }
+  const summary = syncSummary(counts, sync, online);
+  const vars = summary.state === 'syncing' ? { ...summary.vars, phase: sync.phase ? t(`ph_${sync.phase}`) : '', progress: sync.total ? ` ${sync.done}/${sync.total}` : '' } : summary.vars;
   return (
     <button
-      class={`syncbar ${cls}`}
-      data-sync-state={cls}
+      class={`syncbar ${summary.state}`}
+      data-sync-state={summary.state}
       data-pending-records={counts.records}
       data-pending-photos={counts.photos}
       data-errors={errors}
+      data-conflicts={counts.conflicts ?? 0}
       onClick={() => go('/sync')}
     >
       {!online && <span class="badge offline">{t('offline')}</span>}
-      <span class="sync-label">{label}</span>
-      {errors > 0 && <span class="badge err">{t('errors_n', { n: errors })}</span>}
+      <span class="sync-label">{t(summary.key, vars)}</span>
+      {errors > 0 && summary.key !== 'bar_failed' && <span class="badge err">{t('errors_n', { n: errors })}</span>}
       {sync.running && (
         <progress class="sync-progress" max={sync.total || 1} value={sync.total ? sync.done : undefined} />
       )}

@@ -179,3 +179,9 @@ export async function commentsOf(defectId) {
 export async function conflictsOf(defectId) {
   return (await db()).getAllFromIndex('conflicts', 'defect_id', defectId);
 }
+
+/** How many conflicts on this device's defects are still open (the sync bar never says "all synced" then). */
+export async function openConflictCount() {
+  const all = await (await db()).getAll('conflicts');
+  return all.filter((c) => c.status === 'open').length;
+}
