@@ -8,6 +8,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 DEMO_PROJECT = 1
 SYNCED = "[data-sync-state=ok][data-pending-records='0'][data-pending-photos='0'][data-errors='0']"
+# Everything sent and nothing refused, with conflicts left open for a person (the bar says so, not "all synced").
+SYNCED_WITH_CONFLICTS = "[data-sync-state=conflict][data-pending-records='0'][data-pending-photos='0'][data-errors='0']"
 
 
 def login(page: Any, base: str, username: str) -> None:
@@ -54,8 +56,8 @@ def log_defect(page: Any, x: float, y: float, search: str, type_code: str, descr
     page.wait_for_selector("[data-ready=unit]", timeout=60_000)  # a large project loads from IndexedDB first
 
 
-def wait_synced(page: Any, timeout: float = 60_000) -> None:
-    page.wait_for_selector(SYNCED, timeout=timeout)
+def wait_synced(page: Any, timeout: float = 60_000, conflicts: bool = False) -> None:
+    page.wait_for_selector(f"{SYNCED}, {SYNCED_WITH_CONFLICTS}" if conflicts else SYNCED, timeout=timeout)
 
 
 def sync_now(page: Any, base: str) -> None:

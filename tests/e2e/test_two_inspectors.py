@@ -1,6 +1,7 @@
 """Issue scenario 2: two inspectors change the same defect offline, then sync. Both devices end with
 the same data as the server; the true conflict (a re-check passed on one, failed on the other) is
-shown on the defect with both sides."""
+shown on the defect in words, both sides labelled (你的修改 on the device that made it, 服务器上的值), and
+resolved from the card; both devices then show it resolved and the sync bar says all is synced again."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ def edit(page, base, defect_id, description=None, severity=None):
 def status(page, base, defect_id, action):
     page.goto(f"{base}/#/d/{defect_id}")
     page.click(f"[data-status-action={action}]")
+    if action == "fail":  # a failed re-check says why
+        page.fill("input[name=reason]", "阴角仍有空鼓")
+        page.click("[data-action=send-status]")
     page.wait_for_selector(f"[data-defect-detail='{defect_id}'] [data-status]")
 
 
@@ -55,9 +59,9 @@ def test_offline_edits_converge_and_the_conflict_is_shown(server, new_context):
     ctx_a.set_offline(False)
     pwa.wait_synced(a)
     ctx_b.set_offline(False)
-    pwa.wait_synced(b)
+    pwa.wait_synced(b, conflicts=True)
     pwa.sync_now(a, server.base)
-    pwa.wait_synced(a)
+    pwa.wait_synced(a, conflicts=True)
 
     server_copy = server.get("inspector", f"/api/defects/{did}").json()
     # The re-check that reached the server first wins; the later, stale one became a conflict record.
@@ -78,4 +82,22 @@ def test_offline_edits_converge_and_the_conflict_is_shown(server, new_context):
         box = page.locator("[data-conflicts]")
         box.wait_for()
         assert box.get_attribute("data-conflicts") == "1"
-        assert box.locator(".conflict-side").count() == 2
+        card = box.locator("[data-conflict]")
+        assert card.locator("thead [data-side=server]").inner_text() == "服务器上的值"
+        # The server kept the pass (closed); the stale change was inspector2's failed re-check.
+        assert card.locator("[data-field=status] [data-side=server]").inner_text() == "已关闭"
+        assert "复验不通过" in card.locator("[data-field=status] [data-side=mine]").inner_text()
+        assert "hlc" not in card.inner_text() and "device_id" not in card.inner_text()
+    assert b.locator("[data-conflict] thead [data-side=mine]").inner_text() == "你的修改"
+    assert a.locator("[data-conflict] thead [data-side=mine]").inner_text() != "你的修改"
+
+    # The failed re-check cannot apply to a closed defect: the inspector may only keep the server's value.
+    assert a.locator("[data-resolve=theirs]").count() == 0
+    a.click("[data-resolve=ours]")
+    a.wait_for_selector("[data-conflict][data-conflict-status=resolved]", timeout=60_000)
+    pwa.wait_synced(a)
+    pwa.sync_now(b, server.base)
+    pwa.wait_synced(b)
+    b.goto(f"{server.base}/#/d/{did}")
+    b.wait_for_selector("[data-conflict][data-conflict-status=resolved]", timeout=60_000)
+    assert server.get("inspector", f"/api/sync/conflicts?defect_id={did}").json() == []
