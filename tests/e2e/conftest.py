@@ -145,15 +145,32 @@ def server(served_dist: Path, tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def _playwright() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is needed for the e2e tests at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright: Any) -> Iterator[Any]:
+    b = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+# Chromium's test camera (a moving pattern) and an automatic "allow" for the camera prompt.
+FAKE_CAMERA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+@pytest.fixture(scope="session")
+def camera_browser(_playwright: Any) -> Iterator[Any]:
+    """A Chromium with a camera (the fake device), launched only by tests that use one."""
+    b = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + FAKE_CAMERA_ARGS)
+    yield b
+    b.close()
 
 
 def _report_browser_messages(page: Any) -> None:
@@ -162,10 +179,7 @@ def _report_browser_messages(page: Any) -> None:
     page.on("requestfailed", lambda r: print(f"[request failed] {r.method} {r.url}: {r.failure}"))
 
 
-@pytest.fixture
-def new_context(browser: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
+def _context_maker(browser: Any, contexts: list[Any]) -> Any:
     def make(**kw: Any) -> Any:
         ctx = browser.new_context(viewport=TABLET, **kw)
         # What the pages and the service worker report is printed, so a failing test shows it.
@@ -174,7 +188,23 @@ def new_context(browser: Any) -> Iterator[Any]:
         contexts.append(ctx)
         return ctx
 
-    yield make
+    return make
+
+
+@pytest.fixture
+def new_context(browser: Any) -> Iterator[Any]:
+    contexts: list[Any] = []
+    yield _context_maker(browser, contexts)
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def new_camera_context(camera_browser: Any) -> Iterator[Any]:
+    """Contexts of the Chromium with a fake camera, the camera permission granted."""
+    contexts: list[Any] = []
+    make = _context_maker(camera_browser, contexts)
+    yield lambda **kw: make(permissions=["camera"], **kw)
     for ctx in contexts:
         ctx.close()
 

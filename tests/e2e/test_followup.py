@@ -28,7 +28,8 @@ def test_crew_accepts_and_reads_the_inbox(server, new_context, tmp_path):
     page.goto(f"{server.base}/#/d/{todo['id']}")
     page.wait_for_selector("[data-defect-detail]")
     page.wait_for_selector("[data-field=fix_due_at]")
-    assert page.locator("[data-status-action=fix]").is_disabled()  # no after-photo yet
+    # No after-photo yet: the fix button takes the crew to the camera first (AfterPhoto), it cannot mark fixed.
+    assert page.locator("[data-status-action=fix][data-action=after-photo]").count() == 1
     page.click("[data-status-action=accept]")
     # The click records the acceptance, then the next sync pass sends it: wait for the server to have it.
     deadline = time.monotonic() + 60

@@ -1,6 +1,7 @@
 /** The app frame: top bar with the sync indicator, the current screen, update and storage notices. */
 import { useEffect, useState } from 'preact/hooks';
 import { getLang, setLang, t } from '../i18n/index.js';
+import { AfterPhoto } from '../screens/AfterPhoto.jsx';
 import { Annotate } from '../screens/Annotate.jsx';
 import { Buildings } from '../screens/Buildings.jsx';
 import { Checklist } from '../screens/Checklist.jsx';
@@ -32,6 +33,7 @@ const SCREENS = {
   new: DefectForm,
   edit: DefectForm,
   defect: DefectDetail,
+  after: AfterPhoto,
   annotate: Annotate,
   sync: SyncPanel,
   checklist: Checklist,

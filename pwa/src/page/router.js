@@ -12,6 +12,7 @@ const ROUTES = [
   ['checklist', /^\/u\/(\d+)\/checklist$/],
   ['defect', /^\/d\/([0-9a-f-]{36})$/],
   ['edit', /^\/d\/([0-9a-f-]{36})\/edit$/],
+  ['after', /^\/d\/([0-9a-f-]{36})\/after$/],
   ['annotate', /^\/d\/([0-9a-f-]{36})\/photo\/([0-9a-f]{64})$/],
   ['sync', /^\/sync$/],
   ['inbox', /^\/inbox$/],
