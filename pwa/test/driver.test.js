@@ -62,3 +62,31 @@ describe('SyncDriver', () => {
     d.stop();
   });
 });
+
+describe('SyncDriver listeners', () => {
+  it('removes its service-worker listener on stop(), so after a re-login only the new driver answers', async () => {
+    const sw = new EventTarget();
+    vi.stubGlobal('window', new EventTarget());
+    vi.stubGlobal('document', Object.assign(new EventTarget(), { visibilityState: 'visible' }));
+    vi.stubGlobal('navigator', { onLine: true, serviceWorker: sw });
+    try {
+      const first = vi.fn(async () => {});
+      const second = vi.fn(async () => {});
+      const a = new SyncDriver({ run: first, online: () => true, locks: null });
+      a.start();
+      await vi.waitFor(() => expect(first).toHaveBeenCalledTimes(1));
+      a.stop();
+      const b = new SyncDriver({ run: second, online: () => true, locks: null });
+      b.start();
+      await vi.waitFor(() => expect(second).toHaveBeenCalledTimes(1));
+      sw.dispatchEvent(new MessageEvent('message', { data: { type: 'sync' } }));
+      await vi.waitFor(() => expect(second).toHaveBeenCalledTimes(2));
+      window.dispatchEvent(new Event('online'));
+      await vi.waitFor(() => expect(second).toHaveBeenCalledTimes(3));
+      expect(first).toHaveBeenCalledTimes(1); // the stopped driver heard neither
+      b.stop();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

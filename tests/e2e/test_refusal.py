@@ -62,5 +62,6 @@ def test_refused_item_is_shown_and_the_rest_syncs(server, new_context, photos):
     assert page.locator("[data-rejected] button", has_text="重试").count() == 0
     assert pwa.counts(page)["errors"] == 1
     page.locator("[data-rejected] button", has_text="放弃").click()
+    page.click("[data-rejected] [data-confirm-yes=discard]")  # a change that was never synced: asked first
     pwa.wait_synced(page)
     assert pwa.local(page, "outbox") == []

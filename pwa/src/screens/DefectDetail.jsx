@@ -1,18 +1,20 @@
 /** One defect: its fields, photos (add, remove, mark up), status actions, comments, conflicts, sync errors. */
 import { useEffect, useState } from 'preact/hooks';
-import { nameOf, t } from '../i18n/index.js';
+import { day, nameOf, t, when } from '../i18n/index.js';
 import { addComment, addPhotos, changeStatus, removePhoto } from '../page/actions.js';
 import { on } from '../page/bus.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
-import { actionsFrom } from '../store/apply.js';
+import { MUTATION_ROLES, actionsFrom } from '../store/apply.js';
 import { commentsOf, conflictsOf, getDefect } from '../store/defects.js';
 import { allMutations } from '../store/outbox.js';
+import { Confirm } from './Confirm.jsx';
 import { Conflicts } from './Conflicts.jsx';
 import { SyncMark } from './DefectList.jsx';
 import { Photo } from './Photo.jsx';
 import { PhotoInput } from './PhotoInput.jsx';
 import { RefusalActions, refusalText } from './RefusalActions.jsx';
+import { defectNo } from '../store/numbers.js';
 
 function StatusAction({ defect, action, onDone }) {
   const [open, setOpen] = useState(false);
@@ -20,18 +22,34 @@ function StatusAction({ defect, action, onDone }) {
   const [due, setDue] = useState('');
   const [satisfaction, setSatisfaction] = useState('5');
   const [note, setNote] = useState('');
-  const needsForm = action === 'assign' || action === 'visit' || action === 'reject';
-  // A fix counts only with an after-photo (the server refuses it otherwise): say so instead of offering it.
+  const needsForm = action === 'assign' || action === 'visit' || action === 'reject' || action === 'fail';
+  // A fix counts only with an after-photo (the server refuses it otherwise): take it first, with the
+  // before-photo over the camera (AfterPhoto.jsx).
   if (action === 'fix' && !hasAfterPhoto(defect)) {
     return (
-      <button class="secondary big" data-status-action="fix" disabled title={t('fix_needs_after_photo')}>
-        {t('act_fix')} · {t('fix_needs_after_photo')}
+      <button class="secondary big" data-status-action="fix" data-action="after-photo" title={t('fix_needs_after_photo')} onClick={() => go(`/d/${defect.id}/after`)}>
+        {t('take_after_photo')}
       </button>
+    );
+  }
+  if (action === 'void') {
+    return (
+      <Confirm
+        name="void"
+        class="secondary big"
+        data-status-action="void"
+        label={t('act_void')}
+        question={t('confirm_void')}
+        onConfirm={async () => {
+          await changeStatus(defect, 'void');
+          onDone();
+        }}
+      />
     );
   }
   const run = async () => {
     const extra = {};
-    if (action === 'reject') {
+    if (action === 'reject' || action === 'fail') {
       if (!note.trim()) return;
       extra.note = note.trim();
     }
@@ -63,8 +81,8 @@ function StatusAction({ defect, action, onDone }) {
           <input type="date" name="due_date" value={due} onInput={(e) => setDue(e.target.value)} />
         </>
       )}
-      {action === 'reject' && (
-        <input name="reason" required maxLength={2000} placeholder={t('reject_reason')} value={note} onInput={(e) => setNote(e.target.value)} />
+      {(action === 'reject' || action === 'fail') && (
+        <input name="reason" required maxLength={2000} placeholder={t(action === 'fail' ? 'reason_hint' : 'reject_reason')} value={note} onInput={(e) => setNote(e.target.value)} />
       )}
       {action === 'visit' && (
         <select name="satisfaction" value={satisfaction} onChange={(e) => setSatisfaction(e.target.value)}>
@@ -75,7 +93,7 @@ function StatusAction({ defect, action, onDone }) {
           ))}
         </select>
       )}
-      <button class="primary big" onClick={run}>
+      <button class="primary big" data-action="send-status" onClick={run}>
         {t(`act_${action}`)}
       </button>
     </span>
@@ -86,9 +104,6 @@ export function hasAfterPhoto(d) {
   return (d.photos ?? []).some((p) => p.kind === 'after');
 }
 
-function when(iso) {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : '—';
-}
 
 /** Deadlines (时限) and the escalation level, with what is late marked. */
 export function Deadlines({ d, now = Date.now() }) {
@@ -136,10 +151,12 @@ export function DefectDetail({ app, params }) {
   const type = refs.typeById.get(d.type_id);
   const contractor = refs.contractors.find((c) => c.id === d.contractor_id);
   const rejected = mutations.filter((m) => m.state === 'rejected');
+  const role = app.session?.user?.role;
+  const canRemovePhoto = MUTATION_ROLES['defect.photo_remove'].includes(role);
   return (
     <section class="defect-detail" data-defect-detail={d.id}>
       <h2>
-        {nameOf(type) || `#${d.type_id}`} <span class={`sev sev-${d.severity}`}>{d.severity}</span>{' '}
+        <span class="defect-no" data-no>{defectNo(d, t)}</span> {nameOf(type) || `#${d.type_id}`} <span class={`sev sev-${d.severity}`}>{d.severity}</span>{' '}
         <span class={`status st-${d.status}`} data-status={d.status}>
           {t(`st_${d.status}`)}
         </span>{' '}
@@ -153,7 +170,7 @@ export function DefectDetail({ app, params }) {
           <RefusalActions seq={m.seq} code={m.code} />
         </div>
       ))}
-      <Conflicts conflicts={conflicts} />
+      <Conflicts conflicts={conflicts} app={app} status={d.status} />
       <dl class="facts">
         <dt>{t('room')}</dt>
         <dd>
@@ -170,7 +187,7 @@ export function DefectDetail({ app, params }) {
         {d.due_date && !d.fix_due_at && (
           <>
             <dt>{t('due_date')}</dt>
-            <dd>{d.due_date}</dd>
+            <dd>{day(d.due_date)}</dd>
           </>
         )}
         <Deadlines d={d} />
@@ -190,9 +207,17 @@ export function DefectDetail({ app, params }) {
               <Photo sha256={p.sha256} size="thumb" />
             </button>
             <span class="photo-kind">{p.kind === 'after' ? '✓' : ''}</span>
-            <button class="remove" aria-label={t('delete')} onClick={() => removePhoto(d, p.sha256)}>
-              ×
-            </button>
+            {canRemovePhoto && (
+              <Confirm
+                name="remove-photo"
+                class="remove"
+                aria-label={t('delete')}
+                label="×"
+                confirmLabel={t('delete')}
+                question={t('confirm_remove_photo')}
+                onConfirm={() => removePhoto(d, p.sha256)}
+              />
+            )}
           </span>
         ))}
       </div>
@@ -201,7 +226,7 @@ export function DefectDetail({ app, params }) {
       <ul class="comments">
         {comments.map((c) => (
           <li key={c.id}>
-            {c.body} <span class="muted small">{String(c.created_at).slice(0, 16).replace('T', ' ')}</span>
+            {c.body} <span class="muted small">{when(c.created_at)}</span>
             {c._pending && <span class="badge warn">{t('unsynced')}</span>}
           </li>
         ))}
@@ -219,10 +244,17 @@ export function DefectDetail({ app, params }) {
         <button class="secondary big">{t('send')}</button>
       </form>
       <footer class="actionbar">
-        <button class="secondary big" data-action="edit" onClick={() => go(`/d/${d.id}/edit`)}>
-          {t('edit_defect')}
-        </button>
-        {actionsFrom(d.status, app.session?.user?.role).map((a) => (
+        {MUTATION_ROLES['defect.update'].includes(role) && (
+          <button class="secondary big" data-action="edit" onClick={() => go(`/d/${d.id}/edit`)}>
+            {t('edit_defect')}
+          </button>
+        )}
+        {d.status === 'assigned' && actionsFrom(d.status, role).includes('fix') && hasAfterPhoto(d) && (
+          <button class="secondary big" data-action="after-photo" onClick={() => go(`/d/${d.id}/after`)}>
+            {t('take_after_photo')}
+          </button>
+        )}
+        {actionsFrom(d.status, role).map((a) => (
           <StatusAction key={a} defect={d} action={a} onDone={load} />
         ))}
       </footer>

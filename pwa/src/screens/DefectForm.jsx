@@ -4,15 +4,17 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getLang, nameOf, t } from '../i18n/index.js';
-import { QUICK_PHRASES } from '../i18n/messages.js';
+import { phrasesFor } from '../i18n/phrases.js';
 import { addPhotos, createDefect, updateDefect } from '../page/actions.js';
 import { refs, roomsOfUnit } from '../page/refs.js';
 import { go } from '../page/router.js';
+import { saveErrorText } from '../page/save-error.js';
 import { defectsOfUnit, getDefect } from '../store/defects.js';
 import { possibleDuplicates } from '../store/duplicates.js';
 import { roomAt, searchTypes } from '../store/filter.js';
 import { PhotoInput, PreparedPhotos } from './PhotoInput.jsx';
 import { PlanView } from './PlanView.jsx';
+import { defectNo } from '../store/numbers.js';
 
 const RECENT_KEY = 'yanshou.recentTypes';
 
@@ -86,8 +88,13 @@ export function DefectForm({ route, params, query }) {
   });
   const addToExisting = async (d) => {
     setSaving(true);
-    if (photos.length) await addPhotos(d, photos);
-    go(`/d/${d.id}`, { replace: true });
+    try {
+      if (photos.length) await addPhotos(d, photos);
+      go(`/d/${d.id}`, { replace: true });
+    } catch (e) {
+      setError(saveErrorText(e));
+      setSaving(false);
+    }
   };
 
   const chooseType = (ty) => {
@@ -113,25 +120,34 @@ export function DefectForm({ route, params, query }) {
       return;
     }
     setSaving(true);
+    setError('');
     rememberType(typeId);
     const room = roomId === '' ? null : Number(roomId);
-    if (editing) {
-      const fields = { type_id: typeId, severity, description, room_id: room };
-      if (pin) Object.assign(fields, { pin_x: Math.round(pin.x * 1e4) / 1e4, pin_y: Math.round(pin.y * 1e4) / 1e4 });
-      await updateDefect(defect, fields);
-      history.back();
-    } else {
-      await createDefect({
-        unitId,
-        typeId,
-        severity,
-        description: description.trim(),
-        roomId: room,
-        pinX: pin?.x,
-        pinY: pin?.y,
-        photos,
-      });
-      go(`/u/${unitId}`, { replace: true });
+    try {
+      if (editing) {
+        const fields = { type_id: typeId, severity, description, room_id: room };
+        if (pin) Object.assign(fields, { pin_x: Math.round(pin.x * 1e4) / 1e4, pin_y: Math.round(pin.y * 1e4) / 1e4 });
+        await updateDefect(defect, fields);
+        history.back();
+      } else {
+        await createDefect({
+          unitId,
+          typeId,
+          severity,
+          description: description.trim(),
+          roomId: room,
+          pinX: pin?.x,
+          pinY: pin?.y,
+          photos,
+        });
+        go(`/u/${unitId}`, { replace: true });
+      }
+    } catch (e) {
+      // An IndexedDB failure (storage full, the database closed under us): nothing was saved; say so and
+      // let the inspector try again instead of leaving a disabled button.
+      console.error('save failed', e);
+      setError(saveErrorText(e));
+      setSaving(false);
     }
   };
 
@@ -222,8 +238,8 @@ export function DefectForm({ route, params, query }) {
           <fieldset>
             <legend>{t('description')}</legend>
             <div class="chips">
-              {QUICK_PHRASES[getLang()].map((p) => (
-                <button type="button" class="chip" key={p} onClick={() => addPhrase(p)}>
+              {phrasesFor(type, getLang()).map((p) => (
+                <button type="button" class="chip" key={p} data-phrase={p} onClick={() => addPhrase(p)}>
                   {p}
                 </button>
               ))}
@@ -237,7 +253,7 @@ export function DefectForm({ route, params, query }) {
                 {duplicates.map((d) => (
                   <li key={d.id} data-duplicate={d.id}>
                     <span>
-                      {nameOf(refs.typeById.get(d.type_id))} · {rooms.find((r) => r.id === d.room_id)?.name ?? ''}{' '}
+                      {defectNo(d, t)} {nameOf(refs.typeById.get(d.type_id))} · {rooms.find((r) => r.id === d.room_id)?.name ?? ''}{' '}
                       <span class="muted small">{d.description}</span>
                     </span>
                     <button type="button" class="primary" data-action="add-to-existing" disabled={saving} onClick={() => addToExisting(d)}>

@@ -6,6 +6,7 @@
 import { getLang, t } from '../i18n/index.js';
 import { canRetry, describeError } from '../i18n/errors.js';
 import { discardMutation, retryMutation } from '../page/actions.js';
+import { Confirm } from './Confirm.jsx';
 
 /** The words for a refused mutation (`m.code` from the server, else its message). */
 export function refusalText(m) {
@@ -20,9 +21,7 @@ export function RefusalActions({ seq, code }) {
           {t('retry')}
         </button>
       )}
-      <button class="secondary" onClick={() => discardMutation(seq)}>
-        {t('discard')}
-      </button>
+      <Confirm name="discard" label={t('discard')} question={t('confirm_discard')} onConfirm={() => discardMutation(seq)} />
     </>
   );
 }

@@ -9,11 +9,13 @@ import { getDefect } from '../store/defects.js';
 import { allMutations } from '../store/outbox.js';
 import { queuedPhotos } from '../store/photos.js';
 import { useSyncState } from './SyncBar.jsx';
+import { Confirm } from './Confirm.jsx';
 import { RefusalActions, refusalText } from './RefusalActions.jsx';
+import { defectNo } from '../store/numbers.js';
 
 /** What a queued change is about, in words: the defect's type, the photo, the signed unit or the checklist. */
 function subject(m, d) {
-  if (m.defect_id != null) return nameOf(refs.typeById.get(d?.type_id)) || m.defect_id.slice(0, 8);
+  if (m.defect_id != null) return d ? `${defectNo(d, t)} ${nameOf(refs.typeById.get(d.type_id))}` : m.defect_id.slice(0, 8);
   if (m.name === 'walkthrough.sign') return t('walkthrough');
   if (m.name === 'checklist.result') return t('checklist');
   return m.args?.sha256 ? m.args.sha256.slice(0, 8) : m.name;
@@ -84,9 +86,7 @@ export function SyncPanel({ app }) {
                 <button class="secondary" onClick={() => retryUpload(p.sha256)}>
                   {t('retry')}
                 </button>
-                <button class="secondary" onClick={() => discardUpload(p.sha256)}>
-                  {t('discard')}
-                </button>
+                <Confirm name="discard-photo" label={t('discard')} question={t('confirm_discard_photo')} onConfirm={() => discardUpload(p.sha256)} />
               </>
             ) : (
               <span class="muted">{p.upload_id ? `${Math.round((100 * p.offset) / p.size)}%` : t('unsynced')}</span>

@@ -42,7 +42,10 @@ export class SyncDriver {
     };
     on(window, 'online', () => this.trigger('online'));
     on(document, 'visibilitychange', () => document.visibilityState === 'visible' && this.trigger('visible'));
-    navigator.serviceWorker?.addEventListener?.('message', (e) => e.data?.type === 'sync' && this.trigger('bg-sync'));
+    // Background Sync only pokes the page through the service worker; removed on stop() like the rest, so
+    // a driver started after a re-login is the only one that answers.
+    const sw = globalThis.navigator?.serviceWorker;
+    if (sw?.addEventListener) on(sw, 'message', (e) => e.data?.type === 'sync' && this.trigger('bg-sync'));
     this.trigger('start');
   }
 
