@@ -5,15 +5,16 @@
  * several selected and dispatched to one contractor). Buttons come from the rule table for this role.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { nameOf, t } from '../i18n/index.js';
+import { day, nameOf, t, when } from '../i18n/index.js';
 import { changeStatus } from '../page/actions.js';
 import { on } from '../page/bus.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { actionsFrom } from '../store/apply.js';
 import { defectsOfProject } from '../store/defects.js';
-import { BOARDS, boardItems, groupByUnit, isOverdue } from '../store/tasks.js';
+import { BOARDS, PAGE, STATE_FILTERS, boardItems, boardPage, isOverdue } from '../store/tasks.js';
 import { Photo } from './Photo.jsx';
+import { defectNo } from '../store/numbers.js';
 
 const WITH_REASON = new Set(['reject', 'fail']);
 
@@ -22,7 +23,8 @@ export function TaskBoard({ app, params }) {
   const role = app.session?.user?.role;
   const p = refs.byProject.get(pid);
   const [defects, setDefects] = useState([]);
-  const [filters, setFilters] = useState({ building: '', trade: '' });
+  const [filters, setFilters] = useState({ building: '', trade: '', state: '' });
+  const [limit, setLimit] = useState(PAGE);
   const [asking, setAsking] = useState(null); // {id, action}
   const [reason, setReason] = useState('');
   const [picked, setPicked] = useState(new Set());
@@ -35,6 +37,8 @@ export function TaskBoard({ app, params }) {
   const unitOf = (id) => refs.unitById.get(id);
   const typeTrade = (id) => refs.typeById.get(id)?.trade ?? '';
   const items = useMemo(() => boardItems(defects, role, unitOf, { ...filters, typeTrade }), [defects, role, filters]);
+  // Thousands of tasks: the first page is rendered, the rest on request (store/tasks.js boardPage).
+  const page = useMemo(() => boardPage(items, limit), [items, limit]);
   if (!p) return <p class="empty">{t('not_downloaded')}</p>;
   const board = BOARDS[role];
   if (!board) return <p class="empty">{t('not_found')}</p>;
@@ -75,6 +79,16 @@ export function TaskBoard({ app, params }) {
             </option>
           ))}
         </select>
+        {board.statuses.includes('assigned') && (
+          <select name="state" value={filters.state} onChange={(e) => setFilters({ ...filters, state: e.target.value })}>
+            <option value="">{t('all_states')}</option>
+            {Object.keys(STATE_FILTERS).map((k) => (
+              <option key={k} value={k}>
+                {t(`task_state_${k}`)}
+              </option>
+            ))}
+          </select>
+        )}
         {trades.length > 0 && (
           <select name="trade" value={filters.trade} onChange={(e) => setFilters({ ...filters, trade: e.target.value })}>
             <option value="">{t('all_trades')}</option>
@@ -101,7 +115,7 @@ export function TaskBoard({ app, params }) {
           </button>
         </div>
       )}
-      {groupByUnit(items).map(([unitId, list]) => {
+      {page.groups.map(([unitId, list]) => {
         const unit = unitOf(unitId);
         return (
           <div class="task-unit" key={unitId} data-unit={unitId}>
@@ -121,10 +135,10 @@ export function TaskBoard({ app, params }) {
                     )}
                     {photo ? <Photo sha256={photo.sha256} class="thumb" /> : <span class="thumb none" />}
                     <span class="task-main" onClick={() => go(`/d/${d.id}`)}>
-                      <strong>{nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'} · {d.severity}
+                      <strong><span class="defect-no" data-no>{defectNo(d, t)}</span> {nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'} · {d.severity}
                       <span class="muted small">
                         {' '}
-                        {d.fix_due_at ? d.fix_due_at.slice(0, 10) : d.due_date || ''}
+                        {d.fix_due_at ? when(d.fix_due_at) : d.due_date ? day(d.due_date) : ''}
                         {over && ` · ${t('overdue')}`}
                         {d.escalation_level > 0 && ` · L${d.escalation_level}`}
                         {d.repeat_count > 0 && ` · ${t('repeat_n', { n: d.repeat_count })}`}
@@ -135,7 +149,7 @@ export function TaskBoard({ app, params }) {
                         .filter((a) => a !== 'assign' && a !== 'void' && (a !== 'accept' || !d.accepted_at))
                         .map((a) =>
                           a === 'fix' ? (
-                            <button key={a} class="secondary" data-action="fix" onClick={() => go(`/d/${d.id}`)}>
+                            <button key={a} class="secondary" data-action="fix" onClick={() => go(`/d/${d.id}/after`)}>
                               {t('act_fix')}
                             </button>
                           ) : (
@@ -163,6 +177,11 @@ export function TaskBoard({ app, params }) {
           </div>
         );
       })}
+      {page.rest > 0 && (
+        <button class="secondary big" data-action="show-more" onClick={() => setLimit(limit + PAGE)}>
+          {t('show_more_n', { n: page.rest })}
+        </button>
+      )}
       {!items.length && <p class="empty">{t('tasks_none')}</p>}
     </section>
   );

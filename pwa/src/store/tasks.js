@@ -19,11 +19,21 @@ export function isOverdue(d, now = Date.now()) {
   return d.status === 'assigned' && due(d) < now;
 }
 
+/** The board's state filter: 待接单 (not accepted yet), 已接单, 逾期 (overdue). */
+export const STATE_FILTERS = {
+  unaccepted: (d) => d.status === 'assigned' && !d.accepted_at,
+  accepted: (d) => d.status === 'assigned' && Boolean(d.accepted_at),
+  overdue: (d, now) => isOverdue(d, now),
+};
+
+/** How many items a board renders at first (more on request): the page stays fast with thousands. */
+export const PAGE = 100;
+
 /**
  * The board's items: filtered, then overdue first (highest escalation first), then by deadline, then
  * in walking order (building, floor, unit). `unitOf(id)` gives {building_id, floor, number}.
  */
-export function boardItems(defects, role, unitOf, { building = '', trade = '', typeTrade = () => '' } = {}, now = Date.now()) {
+export function boardItems(defects, role, unitOf, { building = '', trade = '', state = '', typeTrade = () => '' } = {}, now = Date.now()) {
   const board = BOARDS[role];
   if (!board) return [];
   const walk = (d) => {
@@ -34,7 +44,8 @@ export function boardItems(defects, role, unitOf, { building = '', trade = '', t
     (d) =>
       board.statuses.includes(d.status) &&
       (!building || unitOf(d.unit_id)?.building_id === Number(building)) &&
-      (!trade || typeTrade(d.type_id) === trade),
+      (!trade || typeTrade(d.type_id) === trade) &&
+      (!state || STATE_FILTERS[state]?.(d, now)),
   );
   const keyed = rows.map((d) => ({ d, over: isOverdue(d, now), level: d.escalation_level || 0, due: due(d), walk: walk(d) }));
   keyed.sort(
@@ -57,4 +68,9 @@ export function groupByUnit(items) {
     groups.get(d.unit_id).push(d);
   }
   return [...groups.entries()];
+}
+
+/** The first `limit` items, grouped by unit: what the board renders; `rest` is how many are not shown yet. */
+export function boardPage(items, limit = PAGE) {
+  return { groups: groupByUnit(items.slice(0, limit)), rest: Math.max(0, items.length - limit) };
 }
