@@ -79,7 +79,9 @@ def test_after_photo_over_the_live_camera_offline_then_synced(server, new_camera
     stage = page.locator(".camera-stage").bounding_box()
     box = ghost.bounding_box()
     assert box["width"] == pytest.approx(stage["width"], abs=2) and box["height"] == pytest.approx(stage["height"], abs=2)
-    page.locator("input[name=ghost]").fill("70")
+    page.locator("input[name=ghost]").evaluate(
+        "e => { e.value = '70'; e.dispatchEvent(new Event('input', { bubbles: true })); }"
+    )
     assert float(ghost.evaluate("e => getComputedStyle(e).opacity")) == pytest.approx(0.7)
 
     assert page.locator("[data-action=mark-fixed]").is_disabled()  # no after-photo yet

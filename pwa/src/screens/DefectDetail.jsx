@@ -8,13 +8,13 @@ import { go } from '../page/router.js';
 import { MUTATION_ROLES, actionsFrom } from '../store/apply.js';
 import { commentsOf, conflictsOf, getDefect } from '../store/defects.js';
 import { allMutations } from '../store/outbox.js';
+import { defectNo } from '../store/numbers.js';
 import { Confirm } from './Confirm.jsx';
 import { Conflicts } from './Conflicts.jsx';
 import { SyncMark } from './DefectList.jsx';
 import { Photo } from './Photo.jsx';
 import { PhotoInput } from './PhotoInput.jsx';
 import { RefusalActions, refusalText } from './RefusalActions.jsx';
-import { defectNo } from '../store/numbers.js';
 
 function StatusAction({ defect, action, onDone }) {
   const [open, setOpen] = useState(false);

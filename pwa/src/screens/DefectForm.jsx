@@ -12,9 +12,9 @@ import { saveErrorText } from '../page/save-error.js';
 import { defectsOfUnit, getDefect } from '../store/defects.js';
 import { possibleDuplicates } from '../store/duplicates.js';
 import { roomAt, searchTypes } from '../store/filter.js';
+import { defectNo } from '../store/numbers.js';
 import { PhotoInput, PreparedPhotos } from './PhotoInput.jsx';
 import { PlanView } from './PlanView.jsx';
-import { defectNo } from '../store/numbers.js';
 
 const RECENT_KEY = 'yanshou.recentTypes';
 

@@ -2,8 +2,8 @@
 import { day, nameOf, t } from '../i18n/index.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
-import { Photo } from './Photo.jsx';
 import { defectNo } from '../store/numbers.js';
+import { Photo } from './Photo.jsx';
 
 export function SyncMark({ d }) {
   if (d._error) return <span class="badge err" title={d._error}>⚠ {t('rejected')}</span>;

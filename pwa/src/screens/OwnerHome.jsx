@@ -12,9 +12,9 @@ import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { actionsFrom } from '../store/apply.js';
 import { defectsOfUnit } from '../store/defects.js';
+import { defectNo } from '../store/numbers.js';
 import { Photo } from './Photo.jsx';
 import { Projects } from './Projects.jsx';
-import { defectNo } from '../store/numbers.js';
 
 const PROGRESS = { open: 'own_todo', assigned: 'own_doing', fixed: 'own_confirm', closed: 'own_done', visited: 'own_done' };
 

@@ -2,9 +2,9 @@
  * The unit's floor plan: the 户型 image when there is one, its rooms drawn as boxes, and a pin per
  * defect. Tapping the plan reports the point in plan coordinates (0..1), as stored on the defect.
  */
-import { useBlobUrl } from './Photo.jsx';
 import { t } from '../i18n/index.js';
 import { pinLabel } from '../store/numbers.js';
+import { useBlobUrl } from './Photo.jsx';
 
 const W = 1000;
 const SEV_COLOR = { A: '#c62828', B: '#ef6c00', C: '#1565c0' };

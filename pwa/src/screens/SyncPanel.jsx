@@ -8,10 +8,10 @@ import { go } from '../page/router.js';
 import { getDefect } from '../store/defects.js';
 import { allMutations } from '../store/outbox.js';
 import { queuedPhotos } from '../store/photos.js';
+import { defectNo } from '../store/numbers.js';
 import { useSyncState } from './SyncBar.jsx';
 import { Confirm } from './Confirm.jsx';
 import { RefusalActions, refusalText } from './RefusalActions.jsx';
-import { defectNo } from '../store/numbers.js';
 
 /** What a queued change is about, in words: the defect's type, the photo, the signed unit or the checklist. */
 function subject(m, d) {

@@ -13,8 +13,8 @@ import { go } from '../page/router.js';
 import { actionsFrom } from '../store/apply.js';
 import { defectsOfProject } from '../store/defects.js';
 import { BOARDS, PAGE, STATE_FILTERS, boardItems, boardPage, isOverdue } from '../store/tasks.js';
-import { Photo } from './Photo.jsx';
 import { defectNo } from '../store/numbers.js';
+import { Photo } from './Photo.jsx';
 
 const WITH_REASON = new Set(['reject', 'fail']);
 

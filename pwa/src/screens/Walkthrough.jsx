@@ -11,8 +11,8 @@ import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getMeta } from '../store/db.js';
 import { defectsOfUnit } from '../store/defects.js';
-import { SignatureField } from './SignatureField.jsx';
 import { defectNo } from '../store/numbers.js';
+import { SignatureField } from './SignatureField.jsx';
 
 const CUSTOMER_FACING = ['open_day', 'pre_inspection', 'delivery', 'warranty'];
 
