@@ -36,7 +36,10 @@ def give_before_photo(server: Any, photo_path: Any) -> dict[str, Any]:
     assert put.status_code in (200, 201), put.text
     device = str(uuid.uuid4())
     add = {"id": target["id"], "sha256": sha, "kind": "before"}
-    body = {"device_id": device, "mutations": [{"seq": 1, "hlc": _hlc(device), "name": "defect.photo_add", "args": add}]}
+    body = {
+        "device_id": device,
+        "mutations": [{"seq": 1, "hlc": _hlc(device), "name": "defect.photo_add", "args": add}],
+    }
     pushed = server.send("manager", "POST", "/api/sync/push", body)
     assert pushed.status_code == 200 and pushed.json()["results"][0]["status"] == "applied", pushed.text
     return {**target, "before": sha}
@@ -78,7 +81,8 @@ def test_after_photo_over_the_live_camera_offline_then_synced(server, new_camera
     assert float(ghost.evaluate("e => getComputedStyle(e).opacity")) == pytest.approx(0.4)
     stage = page.locator(".camera-stage").bounding_box()
     box = ghost.bounding_box()
-    assert box["width"] == pytest.approx(stage["width"], abs=2) and box["height"] == pytest.approx(stage["height"], abs=2)
+    assert box["width"] == pytest.approx(stage["width"], abs=2)
+    assert box["height"] == pytest.approx(stage["height"], abs=2)
     page.locator("input[name=ghost]").evaluate(
         "e => { e.value = '70'; e.dispatchEvent(new Event('input', { bubbles: true })); }"
     )

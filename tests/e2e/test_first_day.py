@@ -16,7 +16,9 @@ pytestmark = pytest.mark.e2e
 BREAK_SAVES = """() => {
   window.__tx = IDBDatabase.prototype.transaction;
   IDBDatabase.prototype.transaction = function (names, mode) {
-    if (mode === 'readwrite' && [].concat(names).includes('outbox')) throw new DOMException('disk full', 'QuotaExceededError');
+    if (mode === 'readwrite' && [].concat(names).includes('outbox')) {
+      throw new DOMException('disk full', 'QuotaExceededError');
+    }
     return window.__tx.apply(this, arguments);
   };
 }"""
