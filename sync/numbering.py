@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.models import Defect
 from domain.models.sync import SyncCounter
 
-_COUNTERS = SyncCounter.__table__
+_COUNTERS: Table = SyncCounter.__table__  # type: ignore[assignment]
 
 
 def counter_name(project_id: int) -> str:

@@ -38,7 +38,7 @@ export function nameOf(rec) {
 const STYLES = {
   full: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   time: { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
-  day: { month: 'numeric', day: 'numeric' },
+  day: { month: 'short', day: 'numeric' },
   date: { year: 'numeric', month: '2-digit', day: '2-digit' },
 };
 
