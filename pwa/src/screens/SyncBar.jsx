@@ -35,7 +35,7 @@ export function SyncBar({ app }) {
       data-pending-records={counts.records}
       data-pending-photos={counts.photos}
       data-errors={errors}
-      data-conflicts={counts.conflicts ?? 0}
+      data-open-conflicts={counts.conflicts ?? 0}
       onClick={() => go('/sync')}
     >
       {!online && <span class="badge offline">{t('offline')}</span>}
