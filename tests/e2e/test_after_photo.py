@@ -1,6 +1,7 @@
 """The crew's after-photo: the before-photo ghosted over the live camera (Chromium's fake camera), an opacity
 slider, the captured frame attached as the after-photo, the defect marked fixed — offline, then one sync.
-Where the browser has no live camera, the before-photo is shown beside the ordinary camera button."""
+Where the browser has no live camera, the before-photo is shown beside the ordinary camera button. A crew's
+offline day of five fixes, re-checked by the inspector in 待复验 (four pass, one fails and comes back)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ def _hlc(device: str) -> str:
     return f"{int(time.time() * 1000):013d}:00000:{device}"
 
 
-def give_before_photo(server: Any, photo_path: Any) -> dict[str, Any]:
+def give_before_photo(server: Any, photo_path: Any, index: int = 0) -> dict[str, Any]:
     """A crew1 defect still to fix, with a before-photo the manager uploads and attaches."""
     mine = server.get("crew1", "/api/defects?status=assigned&per_page=1000").json()
-    target = mine[0]
+    target = mine[index]
     data = photo_path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     put = requests.put(
@@ -124,3 +125,66 @@ def test_without_a_live_camera_the_before_photo_is_shown_beside_the_camera_butto
     page.click("[data-action=mark-fixed]")
     pwa.wait_synced(page)
     assert wait_on_server(server, target["id"], lambda d: d["status"] == "fixed")["status"] == "fixed"
+
+
+def find_task(page: Any, defect_id: str) -> Any:
+    """The board row of a defect, showing more of the list until it is there."""
+    row = page.locator(f".task[data-defect='{defect_id}']")
+    while not row.count() and page.locator("[data-action=show-more]").count():
+        page.click("[data-action=show-more]")
+    return row
+
+
+def test_a_crews_offline_day_then_the_inspectors_recheck(server, new_camera_context, new_context, photos):
+    """Five defects fixed offline with after-photos, one sync; the inspector passes four in 待复验 and fails
+    one with a reason; the failed one is back on the crew's list with its repeat count."""
+    targets = [give_before_photo(server, photos[i % len(photos)], index=i) for i in range(5)]
+    crew_ctx = new_camera_context()
+    crew = crew_ctx.new_page()
+    pwa.login(crew, server.base, "crew1")
+    pwa.download(crew)
+    pwa.wait_for_service_worker(crew)
+    crew_ctx.set_offline(True)
+    for target in targets:
+        crew.goto(f"{server.base}/#/d/{target['id']}/after")
+        crew.wait_for_function(
+            "() => { const v = document.querySelector('video[data-live-camera]'); return v && v.videoWidth > 0; }",
+            timeout=60_000,
+        )
+        crew.click("[data-action=capture]")
+        crew.wait_for_selector("[data-after-count='1']", timeout=60_000)
+        crew.click("[data-action=mark-fixed]")
+        crew.wait_for_selector(f"[data-defect-detail='{target['id']}'] [data-status=fixed]", timeout=60_000)
+    crew_ctx.set_offline(False)
+    pwa.wait_synced(crew)
+    for target in targets:
+        assert wait_on_server(server, target["id"], lambda d: d["status"] == "fixed")["status"] == "fixed"
+
+    inspector = new_context().new_page()
+    pwa.login(inspector, server.base, "inspector")
+    pwa.download(inspector)
+    inspector.goto(f"{server.base}/#/p/{pwa.DEMO_PROJECT}/tasks")
+    inspector.wait_for_selector("[data-board=inspector] .task")
+    for target in targets[:4]:
+        find_task(inspector, target["id"]).locator("[data-action=pass]").click()
+        inspector.wait_for_selector(f".task[data-defect='{target['id']}']", state="detached")
+    failed = targets[4]
+    row = find_task(inspector, failed["id"])
+    row.locator("[data-action=fail]").click()
+    row.locator("textarea[name=reason]").fill("阴角处仍有空鼓")
+    row.locator("[data-action=send-reason]").click()
+    inspector.wait_for_selector(f".task[data-defect='{failed['id']}']", state="detached")
+    pwa.wait_synced(inspector)
+    statuses = [server.get("manager", f"/api/defects/{t['id']}").json() for t in targets]
+    assert [d["status"] for d in statuses] == ["closed"] * 4 + ["assigned"]
+    assert statuses[4]["repeat_count"] == 1
+
+    pwa.sync_now(crew, server.base)
+    pwa.wait_synced(crew)
+    crew.goto(f"{server.base}/#/p/{pwa.DEMO_PROJECT}/tasks")
+    crew.wait_for_selector("[data-board=crew] .task")
+    back = find_task(crew, failed["id"])
+    back.wait_for()
+    assert "返修 1 次" in back.inner_text()
+    for target in targets[:4]:
+        assert find_task(crew, target["id"]).count() == 0
