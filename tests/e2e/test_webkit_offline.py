@@ -75,6 +75,11 @@ def display() -> Iterator[str]:
         pytest.fail("WebKit tests need webkit2gtk-driver and xvfb (apt-get install webkit2gtk-driver xvfb)")
     number = f":{90 + os.getpid() % 400}"
     proc = subprocess.Popen([XVFB, number, "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+    socket = Path(f"/tmp/.X11-unix/X{number[1:]}")
+    deadline = time.monotonic() + 30
+    while not socket.exists():  # the display accepts clients once its socket is there
+        assert proc.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+        time.sleep(0.05)
     yield number
     proc.terminate()
     proc.wait(timeout=10)
