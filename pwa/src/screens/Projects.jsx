@@ -65,7 +65,12 @@ export function Projects({ app }) {
                     ✓ {t('ready_offline')} · {t('offline_ready_at', { t: when(local.readyAt) })}
                   </span>
                 ) : (
-                  <span class="badge">{t('not_downloaded')}</span>
+                  <>
+                    <span class="badge">{t('not_downloaded')}</span>
+                    <span class="muted small" data-hint="download">
+                      {t('download_to_open')}
+                    </span>
+                  </>
                 )}
                 {local?.readyAt && storage[p.id] && (
                   <span class="muted" data-storage={p.id}>
