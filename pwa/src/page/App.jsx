@@ -15,6 +15,7 @@ import { Login } from '../screens/Login.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
+import { DownloadBar } from '../screens/DownloadBar.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { TaskBoard } from '../screens/TaskBoard.jsx';
@@ -106,6 +107,7 @@ export function App({ app }) {
           {t('language')}
         </button>
       </header>
+      {route.name !== 'projects' && <DownloadBar />}
       {lastPlace.projectId && (
         <div class="roundbar">
           <RoundPicker projectId={lastPlace.projectId} buildingId={lastPlace.buildingId} />
