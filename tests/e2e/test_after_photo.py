@@ -23,7 +23,7 @@ def _hlc(device: str) -> str:
 
 
 def give_before_photo(server: Any, photo_path: Any, index: int = 0) -> dict[str, Any]:
-    """A crew1 defect still to fix, with a before-photo the manager uploads and attaches."""
+    """A crew1 defect still to fix, with a before-photo (the manager uploads and attaches one more)."""
     mine = server.get("crew1", "/api/defects?status=assigned&per_page=1000").json()
     target = mine[index]
     data = photo_path.read_bytes()
@@ -43,7 +43,9 @@ def give_before_photo(server: Any, photo_path: Any, index: int = 0) -> dict[str,
     }
     pushed = server.send("manager", "POST", "/api/sync/push", body)
     assert pushed.status_code == 200 and pushed.json()["results"][0]["status"] == "applied", pushed.text
-    return {**target, "before": sha}
+    # The before-photo the camera shows is the defect's first (the demo's drawn one when it has one).
+    photos = server.get("crew1", f"/api/defects/{target['id']}").json()["photos"]
+    return {**target, "before": next(p["sha256"] for p in photos if p["kind"] != "after")}
 
 
 def wait_on_server(server: Any, defect_id: str, ok: Any) -> dict[str, Any]:
