@@ -32,7 +32,6 @@ from .mutations import (
     UpdateArgs,
     sent,
 )
-from .numbering import number_rows
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
 CLOCK_KEY = {"pin_x": "pin", "pin_y": "pin"}
@@ -82,11 +81,13 @@ class Created:
     defects: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # not written yet
     photos: list[dict[str, Any]] = field(default_factory=list)
     ids: set[uuid.UUID] = field(default_factory=set)  # every defect created in this push
+    projects: dict[uuid.UUID, int] = field(default_factory=dict)  # id → project, in creation order (numbering)
 
     def add(self, row: dict[str, Any], photos: list[dict[str, Any]]) -> None:
         self.defects[row["id"]] = row
         self.photos.extend(photos)
         self.ids.add(row["id"])
+        self.projects[row["id"]] = row["project_id"]
 
     def write(self, session: Session, now: datetime) -> None:
         if not self.defects:
@@ -97,7 +98,6 @@ class Created:
         for row in self.defects.values():
             row["updated_at"] = now
             row["photo_list"] = photo_list_of(by_defect.get(row["id"], ()))
-        number_rows(session, self.defects.values())
         insert_rows(session, Defect, list(self.defects.values()))
         insert_rows(session, DefectPhoto, self.photos)
         self.defects.clear()

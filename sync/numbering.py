@@ -2,25 +2,27 @@
 
 A device creates defects offline and cannot know the next number, so it shows a provisional label until the
 defect comes back from the server with its number (pwa/src/store/numbers.js). The server keeps one counter
-row per project in ``sync_counters`` (``defect_no:<project id>``); a push takes as many numbers as it
-creates defects, with one UPDATE per project. Two pushes creating defects in one project wait for each
-other on that row until the first commits, so numbers are unique and in commit order; a number taken by a
-push that rolls back is simply skipped. The statements go through the connection, so taking numbers in the
-middle of a push never flushes what the push has queued (sync.push writes it in bulk at the end).
+row per project in ``sync_counters`` (``defect_no:<project id>``); a push writes its new defects, then, just
+before it publishes, takes as many numbers as it created, with one UPDATE per project. Two pushes creating
+defects in one project wait for each other on that row until the first commits (as they already do on the
+feed's row), so numbers are unique and in commit order; a number taken by a push that rolls back is simply
+skipped. The statements go through the connection, so they never flush what the push has queued.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.models import Defect
 from domain.models.sync import SyncCounter
 
 _COUNTERS: Table = SyncCounter.__table__  # type: ignore[assignment]
+_DEFECTS: Table = Defect.__table__  # type: ignore[assignment]
 
 
 def counter_name(project_id: int) -> str:
@@ -43,14 +45,27 @@ def take_numbers(session: Session, project_id: int, n: int) -> int:
     return int(top) - n + 1
 
 
-def number_rows(session: Session, rows: Iterable[dict[str, Any]]) -> None:
-    """Give each new defect row without a number the next numbers of its project, in the rows' order."""
-    by_project: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        if row.get("number") is None:
-            by_project.setdefault(row["project_id"], []).append(row)
+def number_new(session: Session, created: dict[uuid.UUID, int], loaded: dict[uuid.UUID, Defect]) -> None:
+    """Give the defects a push created (id → project, in creation order) the next numbers of their projects.
+
+    Called last, right before the push publishes its changes: the project's counter row stays locked until
+    the commit, so it is taken after every other lock of the push (always counter, then the feed's row) and
+    held as briefly as the feed's own. One UPDATE per project for the counter, one executemany for the
+    defects; a created defect already loaded as a model object is told its number without a flush."""
+    by_project: dict[int, list[uuid.UUID]] = {}
+    for defect_id, project_id in created.items():
+        by_project.setdefault(project_id, []).append(defect_id)
+    rows: list[dict[str, Any]] = []
     for project_id in sorted(by_project):  # one order for every push, so two never wait on each other crosswise
-        todo = by_project[project_id]
-        first = take_numbers(session, project_id, len(todo))
-        for i, row in enumerate(todo):
-            row["number"] = first + i
+        ids = by_project[project_id]
+        first = take_numbers(session, project_id, len(ids))
+        rows += [{"b_id": defect_id, "b_number": first + k} for k, defect_id in enumerate(ids)]
+    if not rows:
+        return
+    defects = _DEFECTS
+    stmt = update(defects).where(defects.c.id == bindparam("b_id")).values(number=bindparam("b_number"))
+    session.connection().execute(stmt, rows)
+    for row in rows:
+        obj = loaded.get(row["b_id"])
+        if obj is not None:
+            set_committed_value(obj, "number", row["b_number"])

@@ -32,6 +32,7 @@ from .feed import ChangeSet, lock_for_write
 from .handlers import HANDLERS
 from .lookups import load as load_lookups
 from .mutations import Invalid, load_args
+from .numbering import number_new
 from .payloads import defect_data
 from .unit_of_work import retrying
 
@@ -40,7 +41,8 @@ SERVER_CLOCK = hlc.Clock("server")
 
 
 # photo_list is written by domain.models.photo_list after the flush, never from the loaded object.
-_FIXED_COLUMNS = ("id", "project_id", "unit_id", "reporter_id", "created_at", "photo_list")
+# number is given once, by sync.numbering, never by a push's updates.
+_FIXED_COLUMNS = ("id", "project_id", "unit_id", "reporter_id", "created_at", "photo_list", "number")
 _UPDATED_COLUMNS = tuple(c.key for c in Defect.__table__.columns if c.key not in _FIXED_COLUMNS)
 
 
@@ -313,6 +315,8 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     _apply(session, user, batch, lookups, work)
     now = utcnow()
     _write(session, user, batch, work, now)
+    # Numbers last (before the results that may show them): the project's counter is held until the commit.
+    number_new(session, work.created.projects, batch.defects)
     # Everything else is done before the feed's counter row is locked: publishing takes the lock, and it is
     # held until the commit, so concurrent pushes wait for it only that long.
     results = [_result(p, batch.defects, batch.visible) for p in pending]

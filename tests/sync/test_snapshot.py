@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from domain import policy
-from domain.models import Conflict, Defect, DefectComment
+from domain.models import Conflict, Defect, DefectComment, User
 from server.extensions import db
 from sync import pull as pull_module
 from sync.feed import ChangeSet, scope_keys
@@ -39,11 +39,12 @@ def _database_state(user: Any) -> dict[str, Any]:
     comments = db.session.scalars(select(DefectComment).where(DefectComment.defect_id.in_(ids))).all()
     # A fresh device receives the open conflicts only: the resolved ones are history it never shows.
     conflicts = db.session.scalars(select(Conflict).where(Conflict.defect_id.in_(ids), Conflict.status == "open")).all()
+    names = dict(db.session.execute(select(User.id, User.display_name)).all())  # who made each change, by name
     db.session.commit()
     state = {
         "defects": {str(d.id): defect_data(d) for d in defects},
         "comments": {str(c.id): comment_data(c) for c in comments},
-        "conflicts": {str(c.id): conflict_data(c) for c in conflicts},
+        "conflicts": {str(c.id): {**conflict_data(c), "user_name": names.get(c.user_id)} for c in conflicts},
     }
     return json.loads(json.dumps(state))
 
