@@ -28,6 +28,9 @@ export function Buildings({ app, params }) {
           </button>{' '}
           <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
             {t('delivery_gate')}
+          </button>{' '}
+          <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+            {t('followup_settings')}
           </button>
         </p>
       )}
@@ -44,9 +47,16 @@ export function Buildings({ app, params }) {
         ))}
       </ul>
       {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
-        <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
-          {t('duplicates_title')}
-        </button>
+        <p class="row">
+          <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
+            {t('duplicates_title')}
+          </button>
+          {app.session.user.role === 'inspector' && (
+            <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+              {t('followup_settings')}
+            </button>
+          )}
+        </p>
       )}
     </section>
   );
