@@ -103,7 +103,7 @@ def test_webhook(project_id: int, webhook_id: int) -> Any:
         created_at=now,
     )
     db.session.add(msg)
-    db.session.commit()
+    db.session.flush()
     return {"id": msg.id, "key": msg.key, "status": msg.status}
 
 

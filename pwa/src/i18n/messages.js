@@ -352,6 +352,7 @@ export const MESSAGES = {
     digest_hint: '每天一次：按楼栋列出待整改、已超时和复验不通过的数量',
     quiet_hours: '免打扰时段',
     quiet_hours_hint: '此时段内不发邮件，结束后再发；收件箱照常。',
+    group_robots_where: '项目工作群的机器人（企业微信 / 钉钉）在各项目的跟进设置中设置：',
   },
   en: {
     app_name: 'Yanshou',
@@ -705,6 +706,7 @@ export const MESSAGES = {
     digest_hint: 'Once a day: by building, how many are due, overdue and failed re-check',
     quiet_hours: 'Quiet hours',
     quiet_hours_hint: 'No e-mail during these hours; it is sent when they end. The inbox works as usual.',
+    group_robots_where: "The project work groups' robots (WeCom / DingTalk) are set in each project's follow-up settings:",
   },
 };
 

@@ -6,11 +6,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../i18n/errors.js';
 import { getLang, t } from '../i18n/index.js';
+import { refs } from '../page/refs.js';
+import { go } from '../page/router.js';
 import { checkNotify, notifyBody, notifyForm } from '../settings/notify.js';
 import { describe } from '../stats/data.js';
 import { getJson, sendJson } from '../sync/api.js';
 
-export function NotifySettings() {
+export function NotifySettings({ app }) {
+  const manages = ['admin', 'manager'].includes(app?.session?.user?.role);
   const [form, setForm] = useState(null);
   const [errors, setErrors] = useState({});
   const [message, setMessage] = useState(null);
@@ -102,6 +105,16 @@ export function NotifySettings() {
         )}
         {problem(errors.quiet)}
       </fieldset>
+      {manages && refs.projects.length > 0 && (
+        <div class="group-robots">
+          <p class="muted small">{t('group_robots_where')}</p>
+          {refs.projects.map((p) => (
+            <button type="button" class="link" key={p.id} data-go="followup" onClick={() => go(`/p/${p.id}/followup`)}>
+              {t('webhooks')} · {p.name}
+            </button>
+          ))}
+        </div>
+      )}
       <button class="primary big" data-action="save-notify" disabled={busy}>
         {t('save')}
       </button>

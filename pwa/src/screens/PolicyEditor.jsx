@@ -37,7 +37,7 @@ export function PolicyEditor({ pid, setup, canEdit, onSaved }) {
     const id = Number(adding);
     if (!id || form.types.some((x) => x.type_id === id)) return;
     const type = refs.typeById.get(id);
-    const cell = form.cells[`${type?.category ?? '工程质量'}|${type?.severity ?? 'B'}`] ?? { response: 1440, fix: 10080 };
+    const cell = form.cells[`${type?.category ?? '工程质量'}|${type?.default_severity ?? 'B'}`] ?? { response: 1440, fix: 10080 };
     setForm((f) => ({ ...f, types: [...f.types, { type_id: id, response: cell.response, fix: cell.fix, urgent: false }] }));
     setAdding('');
   };
