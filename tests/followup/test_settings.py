@@ -150,7 +150,12 @@ def test_attackers_cannot_change_or_read_the_setup(world, client, auth, device, 
     ladder = {"steps": [{"level": 1, "after_hours": 0, "urgent_after_hours": 0, "notify": "crew"}]}
     for who, allowed in _attackers(world, other_manager):
         h = auth.headers(who)
-        for path, body in (("policy", policy), ("policy", {"remove_types": [world.dtype.id]}), ("ladder", ladder)):
+        for path, body in (
+            ("policy", policy),
+            ("policy", {"remove_types": [world.dtype.id]}),
+            ("ladder", ladder),
+            ("routes", {"routes": [{"trade": "土建", "contractor_id": world.contractor2.id}]}),
+        ):
             r = client.put(f"/api/projects/{pid}/followup/{path}", json=body, headers=h)
             assert r.status_code in allowed, (who.role, path, r.status_code)
         if who is not world.inspector:  # staff of the project read the set-up and its history
