@@ -200,6 +200,7 @@ def put_ladder(body: dict[str, Any], project_id: int) -> Any:
     """Replace the escalation ladder: levels 1..n, thresholds rising with the level."""
     user = _managed(project_id)
     steps = setup.check_ladder(body["steps"])
+    defaults.ensure_project(dbs(), project_id)  # the history's "before" is the ladder in force, defaults included
     old = _setup(project_id)["ladder"]
     db.session.execute(delete(EscalationStep).where(EscalationStep.project_id == project_id))
     for s in steps:

@@ -21,13 +21,8 @@ from .views import _managed, _record, blp
 TEST_TITLE = "测试消息 / Test message"
 
 
-def _hook(h: Webhook) -> dict[str, Any]:
-    last = db.session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.channel == "webhook", OutboxMessage.target == str(h.id))
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
+def _config(h: Webhook) -> dict[str, Any]:
+    """What a manager set (the history records this; never the secret)."""
     return {
         "id": h.id,
         "project_id": h.project_id,
@@ -35,6 +30,19 @@ def _hook(h: Webhook) -> dict[str, Any]:
         "format": h.format,
         "kinds": [k for k in h.kinds.split(",") if k],
         "active": h.active,
+    }
+
+
+def _hook(h: Webhook) -> dict[str, Any]:
+    """The configuration and how the latest message to it fared."""
+    last = db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.channel == "webhook", OutboxMessage.target == str(h.id))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return {
+        **_config(h),
         "last_status": last.status if last else None,
         "last_error": last.last_error if last else "",
         "last_at": (last.sent_at or last.created_at) if last else None,
@@ -73,7 +81,7 @@ def add_webhook(body: dict[str, Any], project_id: int) -> Any:
     )
     db.session.add(h)
     db.session.flush()
-    _record(project_id, user, "webhook", None, _hook(h))
+    _record(project_id, user, "webhook", None, _config(h))
     db.session.commit()
     return _hook(h), 201, {"X-Webhook-Secret": secret}
 
@@ -114,6 +122,6 @@ def remove_webhook(project_id: int, webhook_id: int) -> None:
     """Stop sending to the webhook (kept, inactive, for the record)."""
     user = _managed(project_id)
     h = _own(project_id, webhook_id)
-    _record(project_id, user, "webhook", _hook(h), None)
+    _record(project_id, user, "webhook", _config(h), None)
     h.active = False
     db.session.commit()

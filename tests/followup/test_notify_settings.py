@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from domain.followup import deadlines, delivery, digest, job
+from domain.followup import deadlines, defaults, delivery, digest, job
 from domain.followup.events import ROLE_KINDS
 from domain.models import NotifySettings, OutboxMessage
 from server.extensions import db
@@ -148,6 +148,8 @@ def test_email_waits_for_the_end_of_quiet_hours(world, client, auth, device):
         "quiet_end": "07:00",
     }
     assert client.put(URL, json=body, headers=auth.headers(world.crew)).status_code == 200
+    defaults.ensure_project(db.session, world.project.id)  # the ladder
+    db.session.commit()
     [did] = _dispatch(device, world, 1)
     night = _local(1, 23, 30)
     settings = delivery.Settings(smtp_host="127.0.0.1", smtp_port=_port(), timeout=2)
