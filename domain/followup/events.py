@@ -65,9 +65,22 @@ def _memo(session: Session, key: tuple[Any, ...], load: Any) -> Any:
     return cache[key]
 
 
+_AUDIENCES = {
+    "crew": lambda project_id, contractor_id: crew_of(contractor_id),
+    "manager": lambda project_id, contractor_id: managers_of(project_id),
+    "regional": lambda project_id, contractor_id: regional(),
+}
+
+
 def target_users(session: Session, notify: str, project_id: int, contractor_id: int | None) -> list[int]:
-    stmt = {"crew": crew_of(contractor_id), "manager": managers_of(project_id), "regional": regional()}[notify]
-    return list(_memo(session, ("users", notify, project_id, contractor_id), lambda: list(session.scalars(stmt))))
+    audience = _AUDIENCES[notify]  # the statement is built only when the transaction has not asked yet
+    return list(
+        _memo(
+            session,
+            ("users", notify, project_id, contractor_id),
+            lambda: list(session.scalars(audience(project_id, contractor_id))),
+        )
+    )
 
 
 def payload(kind: str, d: Defect, level: int | None = None, note: str = "") -> dict[str, Any]:
@@ -100,7 +113,14 @@ def emit(
     data = payload(kind, d, level, note)
     with session.no_autoflush:
         prefs = (
-            {s.user_id: s for s in session.scalars(select(NotifySettings).where(NotifySettings.user_id.in_(users)))}
+            _memo(
+                session,
+                ("prefs", *users),
+                lambda: {
+                    s.user_id: s
+                    for s in session.scalars(select(NotifySettings).where(NotifySettings.user_id.in_(users)))
+                },
+            )
             if users
             else {}
         )

@@ -100,6 +100,86 @@ export const ERRORS = {
     zh: '这张照片不是您拍摄上传的，您也无权查看，不能添加。请用本机拍摄的照片。',
     en: 'This photo was not uploaded by you and is not visible to you, so it cannot be attached. Use a photo taken on this device.',
   },
+  photo_bad_name: {
+    zh: '照片编号有误，无法上传。请更新应用后重新拍摄。',
+    en: 'The photo\'s name is wrong, so it cannot be uploaded. Update the app and take the photo again.',
+  },
+  photo_empty: {
+    zh: '没有收到照片内容。请检查网络后重新上传。',
+    en: 'No photo arrived. Check the network and upload again.',
+  },
+  photo_too_large: {
+    zh: '照片文件太大，超过上传上限。请用相机的普通画质重新拍摄。',
+    en: 'The photo file is larger than the upload limit. Retake it at the camera\'s normal quality.',
+  },
+  photo_hash_mismatch: {
+    zh: '照片在传输中损坏了。请在网络稳定时重新上传。',
+    en: 'The photo was damaged on the way. Upload it again when the network is steady.',
+  },
+  photo_not_an_image: {
+    zh: '这不是支持的图片格式（JPEG、PNG、WebP、HEIC）。请用相机拍摄的照片。',
+    en: 'This is not a supported picture (JPEG, PNG, WebP, HEIC). Use a photo from the camera.',
+  },
+  photo_too_many_pixels: {
+    zh: '图片尺寸过大，系统无法处理。请用相机拍摄的照片，不要用拼接长图。',
+    en: 'The picture is too large to process. Use a camera photo, not a stitched panorama.',
+  },
+  photo_damaged: {
+    zh: '照片文件已损坏，无法读取。请重新拍摄。',
+    en: 'The photo file is damaged and cannot be read. Take the photo again.',
+  },
+  photo_too_much_metadata: {
+    zh: '照片附带的附加信息过多。请用相机原图或重新拍摄。',
+    en: 'The photo carries too much extra information. Use the camera\'s original or retake it.',
+  },
+  photo_too_much_memory: {
+    zh: '图片过大，处理需要的内存超出上限。请缩小后再上传。',
+    en: 'The picture would need too much memory to process. Make it smaller and upload again.',
+  },
+  upload_too_many_open: {
+    zh: '未完成的上传太多。请等待正在上传的照片完成后再试。',
+    en: 'Too many uploads are unfinished. Wait for the photos being uploaded to finish, then try again.',
+  },
+  upload_not_found: {
+    zh: '这次上传已结束或已过期，将重新开始上传。',
+    en: 'This upload has finished or expired; it will start again.',
+  },
+  upload_wrong_kind: {
+    zh: '上传方式不匹配，将重新开始上传。',
+    en: 'The upload was started another way; it will start again.',
+  },
+  upload_offset_mismatch: {
+    zh: '上传进度与服务器不一致，将从服务器记录的位置继续。',
+    en: 'The upload\'s progress differs from the server\'s; it continues from where the server is.',
+  },
+  upload_chunk_too_long: {
+    zh: '上传的数据块过大，将重新开始上传。',
+    en: 'A piece of the upload was too long; it will start again.',
+  },
+  upload_broken: {
+    zh: '部分上传内容丢失，将重新上传这张照片。',
+    en: 'Part of the upload is gone; the photo will be uploaded again.',
+  },
+  upload_direct_unavailable: {
+    zh: '服务器不支持直传，将改用普通上传。',
+    en: 'The server does not take direct uploads; the normal upload is used instead.',
+  },
+  upload_not_arrived: {
+    zh: '服务器尚未收到照片文件，请稍后再同步。',
+    en: 'The server has not received the photo file yet. Sync again in a moment.',
+  },
+  upload_too_many_parts: {
+    zh: '照片文件太大，分块过多，无法上传。请重新拍摄。',
+    en: 'The photo needs too many pieces to upload. Take it again.',
+  },
+  upload_bad_part_number: {
+    zh: '上传的分块编号有误，将重新开始上传。',
+    en: 'A piece of the upload was numbered wrongly; it will start again.',
+  },
+  upload_parts_missing: {
+    zh: '还有部分照片数据没有送达，将继续上传。',
+    en: 'Some pieces of the photo have not arrived; the upload continues.',
+  },
   seq_expired: {
     zh: '这条记录的序号已过期。请同步后检查记录是否已保存。',
     en: "This change's sequence number has passed. Sync, then check whether the change was saved.",
@@ -302,7 +382,7 @@ export function errorText(code, lang) {
 }
 
 /**
- * What to show for a refusal: the app's words for its code, else the server's own text (a newer server's
+ * What to show for a refusal: the app's words for its code, else the server\'s own text (a newer server\'s
  * code this app does not know yet), else a generic line.
  */
 export function describeError({ code, message } = {}, lang = 'zh') {

@@ -16,6 +16,7 @@ import { NotifySettings } from '../screens/NotifySettings.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
+import { DownloadBar } from '../screens/DownloadBar.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { TaskBoard } from '../screens/TaskBoard.jsx';
@@ -108,6 +109,7 @@ export function App({ app }) {
           {t('language')}
         </button>
       </header>
+      {route.name !== 'projects' && <DownloadBar />}
       {lastPlace.projectId && (
         <div class="roundbar">
           <RoundPicker projectId={lastPlace.projectId} buildingId={lastPlace.buildingId} />
