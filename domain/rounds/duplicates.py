@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, exists, insert, inspect, literal, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, exists, insert, inspect, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -51,45 +52,48 @@ def _near(a: Any, b: Any) -> ColumnElement[bool]:
     return (dx * dx + dy * dy) <= NEAR * NEAR  # NULL (a pin missing) is not near
 
 
-def flag_arrivals(session: Session, device_id: str, defect_ids: Collection[uuid.UUID], now: datetime) -> int:
-    """Record as suspected each pair (new defect, older open defect) where the new one was just created by
-    ``device_id`` and the older one by another device, on the same unit with the same type, in the same
-    room or near on the plan. Pairs already known (either way round, in any state) are left alone, so
-    running it twice records nothing twice. One statement; returns the number of pairs recorded.
-
-    The push calls it after taking the change feed's lock, which concurrent pushes wait for: a push from a
-    second tablet therefore sees the first tablet's committed defect, and the pair is found by whichever
-    push comes second."""
-    if not defect_ids:
-        return 0
+@cache
+def _flag_statement() -> Any:
+    """The INSERT … SELECT of ``flag_arrivals``, built once (parameters: ids, device_id, now)."""
     new, old = aliased(Defect), aliased(Defect)
     known = DefectDuplicate
     reason = case((_near(new, old), literal("near")), else_=literal("same_room"))
     pairs = (
-        select(new.id, old.id, new.project_id, literal("suspected"), reason, literal(now, DefectDuplicate.at.type))
+        select(new.id, old.id, new.project_id, literal("suspected"), reason, bindparam("now", type_=known.at.type))
         .select_from(new)
+        # by the (unit, type) index: a unit holds a few dozen defects, a handful of one type
         .join(old, and_(old.unit_id == new.unit_id, old.type_id == new.type_id, old.id != new.id))
         .where(
-            new.id.in_(list(defect_ids)),
+            new.id.in_(bindparam("ids", expanding=True)),
             new.status.in_(OPEN),
             old.status.in_(OPEN),
             or_(_near(new, old), and_(old.room_id.is_not(None), old.room_id == new.room_id)),
             ~exists().where(
                 DefectHistory.defect_id == old.id,
                 DefectHistory.action == "create",
-                DefectHistory.device_id == device_id,
+                DefectHistory.device_id == bindparam("device_id"),
             ),
-            ~exists().where(
-                or_(
-                    and_(known.defect_id == new.id, known.duplicate_of_id == old.id),
-                    and_(known.defect_id == old.id, known.duplicate_of_id == new.id),
-                )
-            ),
+            # Either way round, each an index lookup on the unique pair (an OR of the two is a scan).
+            ~exists().where(known.defect_id == new.id, known.duplicate_of_id == old.id),
+            ~exists().where(known.defect_id == old.id, known.duplicate_of_id == new.id),
         )
     )
     columns = ["defect_id", "duplicate_of_id", "project_id", "state", "reason", "at"]
-    result = session.execute(insert(DefectDuplicate).from_select(columns, pairs))
-    return int(getattr(result, "rowcount", 0) or 0)
+    table = cast(Table, DefectDuplicate.__table__)
+    return insert(table).from_select(columns, pairs)  # Core, so that parameters are not an ORM bulk insert
+
+
+def flag_arrivals(session: Session, device_id: str, defect_ids: Collection[uuid.UUID], now: datetime) -> None:
+    """Record as suspected each pair (new defect, older open defect) where the new one was just created by
+    ``device_id`` and the older one by another device, on the same unit with the same type, in the same
+    room or near on the plan. Pairs already known (either way round, in any state) are left alone, so
+    running it twice records nothing twice. One statement.
+
+    The push calls it after taking the change feed's lock, which concurrent pushes wait for: a push from a
+    second tablet therefore sees the first tablet's committed defect, and the pair is found by whichever
+    push comes second."""
+    if defect_ids:
+        session.execute(_flag_statement(), {"ids": list(defect_ids), "device_id": device_id, "now": now})
 
 
 def _visible(user: User, alias: Any) -> ColumnElement[bool]:

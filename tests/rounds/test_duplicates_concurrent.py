@@ -35,7 +35,7 @@ def test_simultaneous_pushes_from_two_tablets_are_flagged_once(
     errors: list[BaseException] = []
     real = sync.push.flag_arrivals
 
-    def gated(session: Session, device_id: str, ids: Any, now: datetime) -> int:
+    def gated(session: Session, device_id: str, ids: Any, now: datetime) -> None:
         if device_id == dev_a:  # tablet A holds the feed's lock, uncommitted, until B is waiting for it
             a_locked.set()
             assert release.wait(30)

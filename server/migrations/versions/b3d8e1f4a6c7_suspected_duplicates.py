@@ -1,5 +1,6 @@
 """Suspected duplicates are recorded as pushes arrive: each pair keeps its project (for a project's list of
-open suspicions, by an index) and why it was suspected.
+open suspicions, by an index) and why it was suspected. The defects' unit index becomes (unit, type), which
+the push's look-up of a new defect's look-alikes reads; the unit alone still uses its leading column.
 
 Revision ID: b3d8e1f4a6c7
 Revises: a7c31d0e5f42
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade():
+    op.create_index("ix_defects_unit_id_type_id", "defects", ["unit_id", "type_id"], unique=False)
+    op.drop_index("ix_defects_unit_id", table_name="defects")
     with op.batch_alter_table("defect_duplicates", schema=None) as batch_op:
         batch_op.add_column(sa.Column("project_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("reason", sa.String(length=10), server_default="", nullable=False))
@@ -37,3 +40,5 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("fk_defect_duplicates_project_id_projects"), type_="foreignkey")
         batch_op.drop_column("reason")
         batch_op.drop_column("project_id")
+    op.create_index("ix_defects_unit_id", "defects", ["unit_id"], unique=False)
+    op.drop_index("ix_defects_unit_id_type_id", table_name="defects")
