@@ -24,6 +24,8 @@ const ROUTES = [
   ['join', /^\/join$/],
   ['mine', /^\/mine$/],
   ['tasks', /^\/p\/(\d+)\/tasks$/],
+  ['followup', /^\/p\/(\d+)\/followup$/],
+  ['notify_settings', /^\/settings\/notifications$/],
 ];
 
 export function parseRoute(hash) {

@@ -49,6 +49,9 @@ export function Buildings({ app, params }) {
           </button>{' '}
           <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
             {t('delivery_gate')}
+          </button>{' '}
+          <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+            {t('followup_settings')}
           </button>
           {mayOpen('calendar', role) && (
             <>
@@ -72,7 +75,16 @@ export function Buildings({ app, params }) {
           </li>
         ))}
       </ul>
-      {mayOpen('duplicates', role) && <DuplicatesButton pid={pid} />}
+      {mayOpen('duplicates', role) && (
+        <p class="row">
+          <DuplicatesButton pid={pid} />
+          {role === 'inspector' && (
+            <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+              {t('followup_settings')}
+            </button>
+          )}
+        </p>
+      )}
     </section>
   );
 }

@@ -3,7 +3,7 @@ open suspicions, by an index) and why it was suspected. The defects' unit index 
 the push's look-up of a new defect's look-alikes reads; the unit alone still uses its leading column.
 
 Revision ID: b3d8e1f4a6c7
-Revises: a7c31d0e5f42
+Revises: b5d2e8f41c07
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b3d8e1f4a6c7"
-down_revision = "a7c31d0e5f42"
+down_revision = "b5d2e8f41c07"
 branch_labels = None
 depends_on = None
 
