@@ -44,9 +44,9 @@ def test_duplicate_from_a_second_tablet_is_flagged_and_merged_with_its_photo(ser
     page.wait_for_selector("[data-prepared]", timeout=30_000)
     page.click("[data-action=save]")
     page.wait_for_selector("[data-ready=unit]", timeout=60_000)
-    [made] = [x for x in pwa.local(page, "outbox") if x["name"] == "defect.create"]
-    second, sha = made["args"]["id"], made["args"]["photos"][0]["sha256"]
-    pwa.wait_synced(page)
+    pwa.wait_synced(page)  # online: the save is pushed at once
+    [made] = [d for d in pwa.local(page, "defects") if d["description"] == "墙面空鼓，敲击有空鼓声"]
+    second, sha = made["id"], made["photos"][0]["sha256"]
 
     # Flagged by the push that brought the second one, before anyone asked.
     listed = server.get("manager", f"/api/projects/{pid}/duplicates").json()
