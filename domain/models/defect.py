@@ -76,13 +76,16 @@ class Defect(Base):
         Index("ix_defects_contractor_id_id", "contractor_id", "id"),
         # The defect's number in its project (#123 on the plan, the list and the paper), never reused.
         Index("uq_defects_project_number", "project_id", "number", unique=True),
+        # A unit's defects, and of one type: the push looks up suspected duplicates of each new defect by
+        # both (domain.rounds.duplicates); the unit alone uses its leading column.
+        Index("ix_defects_unit_id_type_id", "unit_id", "type_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     # Given by the server when the defect is created (sync.numbering): 1, 2, 3 … per project, stable.
     number: Mapped[int | None] = mapped_column(Integer)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     pin_x: Mapped[float | None] = mapped_column(Float)  # 0..1 across the plan image
     pin_y: Mapped[float | None] = mapped_column(Float)

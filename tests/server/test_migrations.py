@@ -109,7 +109,7 @@ def test_defect_number_migration_numbers_existing_defects_per_project(empty_data
         expected = {x.id: n for x, n in ((first, 1), (second, 2), (later, 3), (elsewhere, 1))}
         project_id = unit.project_id
         db.session.remove()
-        downgrade(revision="a7c31d0e5f42")
+        downgrade(revision="b3d8e1f4a6c7")  # the revision before the numbers
         upgrade()
         got = dict(db.session.execute(select(Defect.id, Defect.number)).all())
         assert got == expected

@@ -40,6 +40,42 @@ export const ERRORS = {
     zh: '维修完成前需要至少一张整改后照片。请拍一张整改后的照片，再点「已修复」。',
     en: 'A fix needs at least one after-photo. Take a photo of the repaired spot, then mark it fixed again.',
   },
+  followup_fix_before_response: {
+    zh: '整改时限不能短于响应时限。请把标红的整改时限改长，或把响应时限改短。',
+    en: 'A fix time cannot be shorter than the response time. Lengthen the highlighted fix time or shorten the response time.',
+  },
+  followup_type_unknown: {
+    zh: '所选的缺陷类型不存在。请刷新后重新选择。',
+    en: 'The chosen defect type does not exist. Refresh and choose again.',
+  },
+  ladder_levels_gap: {
+    zh: '升级级别须从 L1 起连续编号。请删除中间空缺的级别后再保存。',
+    en: 'Ladder levels must run L1, L2, L3 … without gaps. Remove the gap and save again.',
+  },
+  ladder_not_rising: {
+    zh: '高一级的升级时间不能早于低一级。请把标红的时间改为不短于上一级。',
+    en: 'A higher level cannot be reached sooner than the level below it. Make the highlighted time at least that of the level above it in the list.',
+  },
+  route_contractor_unknown: {
+    zh: '所选的施工单位不存在。请刷新后重新选择。',
+    en: 'The chosen contractor does not exist. Refresh and choose again.',
+  },
+  route_building_unknown: {
+    zh: '所选的楼栋不在本项目中。请刷新后重新选择。',
+    en: 'The chosen building is not in this project. Refresh and choose again.',
+  },
+  route_duplicate: {
+    zh: '同一楼栋的同一专业只能指定一个施工单位。请删除重复的一行。',
+    en: 'A trade can go to only one contractor per building. Remove the duplicate row.',
+  },
+  notify_email_missing: {
+    zh: '您选择了邮件通知，但没有填写邮箱地址。请填写邮箱，或取消邮件通知。',
+    en: 'You chose e-mail for some messages but gave no address. Enter your e-mail address, or untick e-mail.',
+  },
+  quiet_hours_invalid: {
+    zh: '免打扰时段需要填写开始和结束时间，且两者不能相同。',
+    en: 'Quiet hours need a start and an end time, and they must differ.',
+  },
   mutation_unknown: {
     zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
     en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',

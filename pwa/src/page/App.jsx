@@ -9,9 +9,11 @@ import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Duplicates } from '../screens/Duplicates.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { FollowupSettings } from '../screens/FollowupSettings.jsx';
 import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
 import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
+import { NotifySettings } from '../screens/NotifySettings.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
@@ -39,6 +41,7 @@ const SCREENS = {
   sync: SyncPanel,
   checklist: Checklist,
   duplicates: Duplicates,
+  calendar: lazyScreen('Calendar'),
   inbox: Inbox,
   dashboard: lazyScreen('Dashboard'),
   project_defects: lazyScreen('ProjectDefects'),
@@ -47,6 +50,8 @@ const SCREENS = {
   walkthrough: Walkthrough,
   mine: OwnerHome,
   tasks: TaskBoard,
+  followup: FollowupSettings,
+  notify_settings: NotifySettings,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens
@@ -54,7 +59,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (route.name === 'buildings' || route.name === 'duplicates') return { projectId: Number(a), buildingId: null };
+  if (['buildings', 'duplicates', 'calendar', 'followup'].includes(route.name)) return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));

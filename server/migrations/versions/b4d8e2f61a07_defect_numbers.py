@@ -1,7 +1,7 @@
 """Defects carry a number per project (#123), given by the server at create (sync.numbering).
 
 Revision ID: b4d8e2f61a07
-Revises: a7c31d0e5f42
+Revises: b3d8e1f4a6c7
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b4d8e2f61a07"
-down_revision = "a7c31d0e5f42"
+down_revision = "b3d8e1f4a6c7"
 branch_labels = None
 depends_on = None
 
