@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .followup import views as followup_views
     from .library import views as library_views
     from .notifications import views as notification_views
+    from .owners import views as owner_views
     from .photos import init_app as init_media
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         followup_views.blp,
         notification_views.blp,
         walkthrough_views.blp,
+        owner_views.blp,
         stats_views.blp,
         delivery_views.blp,
         report_views.blp,

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getLang, setLang, t } from '../i18n/index.js';
 import { Annotate } from '../screens/Annotate.jsx';
 import { Buildings } from '../screens/Buildings.jsx';
+import { CheckIn } from '../screens/CheckIn.jsx';
 import { Checklist } from '../screens/Checklist.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
@@ -12,12 +13,14 @@ import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
 import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
+import { Owners } from '../screens/Owners.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { TaskBoard } from '../screens/TaskBoard.jsx';
 import { Unit } from '../screens/Unit.jsx';
+import { Visits } from '../screens/Visits.jsx';
 import { lazyScreen } from '../stats/Lazy.jsx';
 import { Walkthrough } from '../screens/Walkthrough.jsx';
 import { on } from './bus.js';
@@ -44,6 +47,9 @@ const SCREENS = {
   walkthrough: Walkthrough,
   mine: OwnerHome,
   tasks: TaskBoard,
+  owners: Owners,
+  visits: Visits,
+  checkin: CheckIn,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens
@@ -51,7 +57,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (route.name === 'buildings' || route.name === 'duplicates') return { projectId: Number(a), buildingId: null };
+  if (['buildings', 'duplicates', 'owners', 'visits'].includes(route.name)) return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));

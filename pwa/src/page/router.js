@@ -23,6 +23,9 @@ const ROUTES = [
   ['join', /^\/join$/],
   ['mine', /^\/mine$/],
   ['tasks', /^\/p\/(\d+)\/tasks$/],
+  ['owners', /^\/p\/(\d+)\/owners$/],
+  ['visits', /^\/p\/(\d+)\/visits$/],
+  ['checkin', /^\/checkin$/],
 ];
 
 export function parseRoute(hash) {

@@ -28,6 +28,9 @@ export function Buildings({ app, params }) {
           </button>{' '}
           <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
             {t('delivery_gate')}
+          </button>{' '}
+          <button class="link" data-go="visits" onClick={() => go(`/p/${pid}/visits`)}>
+            {t('visits_title')}
           </button>
         </p>
       )}
@@ -43,6 +46,11 @@ export function Buildings({ app, params }) {
           </li>
         ))}
       </ul>
+      {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
+        <button class="secondary big" data-go="owners" onClick={() => go(`/p/${pid}/owners`)}>
+          {t('owners_title')}
+        </button>
+      )}{' '}
       {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
         <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
           {t('duplicates_title')}

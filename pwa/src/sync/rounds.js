@@ -3,12 +3,15 @@
  * sync pass (after the push, so the answers include this device's own). Staff only: for other roles the
  * server answers 403/404 and the tablet keeps the plain list of inspections.
  */
-import { db, getMeta } from '../store/db.js';
+import { db, getMeta, setMeta } from '../store/db.js';
 import { answersKey } from '../store/rounds.js';
 import { putReference, projectKey } from '../store/reference.js';
 import { ApiError, getJson } from './api.js';
 
 const STAFF = new Set(['admin', 'manager', 'inspector']);
+
+/** Where the project's homeowner-facing rounds and their 到访率 are kept (the stats cache's key). */
+export const attendanceKey = (projectId) => `cache:/api/projects/${projectId}/attendance`;
 
 export async function refreshRounds(projectId) {
   const role = (await getMeta('session'))?.user?.role;
@@ -17,6 +20,8 @@ export async function refreshRounds(projectId) {
     const rounds = await getJson(`/api/projects/${projectId}/rounds`);
     await putReference(projectKey(projectId, 'rounds'), rounds);
     await putReference(projectKey(projectId, 'checklist'), await getJson(`/api/projects/${projectId}/checklist`));
+    const attendance = await getJson(`/api/projects/${projectId}/attendance`);
+    await setMeta(attendanceKey(projectId), { data: attendance, fetchedAt: new Date().toISOString() });
     for (const r of rounds.filter((x) => x.status === 'open')) {
       const rows = await getJson(`/api/inspections/${r.id}/results`);
       const answers = {};
