@@ -17,7 +17,9 @@ from msgspec import Meta
 from sqlalchemy import func, select
 
 from domain import policy
+from domain.errors import DomainError
 from domain.models import Defect, Inspection, Unit, Walkthrough, utcnow
+from domain.rounds import attendance
 from domain.models.enums import SEVERITIES
 from domain.walkthroughs import content_hash
 
@@ -135,7 +137,17 @@ def sign(ctx: merge.Context, args: SignArgs) -> merge.Applied:
     w.content_hash = content_hash(w)
     ctx.session.add(w)
     ctx.session.flush()
+    _checked_in(ctx, insp, unit, w.signed_at)
     return merge.Applied("applied", None)
+
+
+def _checked_in(ctx: merge.Context, insp: Inspection, unit: Unit, at: datetime) -> None:
+    """The owner signed on site, so they came (到访): the unit counts as checked in to the round, unless it
+    already was. Rounds without attendance (保修) are left alone."""
+    try:
+        attendance.record(ctx.session, insp, unit, by=ctx.user, method="staff", at=at)
+    except DomainError:
+        pass
 
 
 def _item(i: Item) -> dict[str, object]:

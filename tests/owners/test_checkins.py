@@ -127,3 +127,12 @@ def test_attendance_rate_from_letters_and_check_ins(client: Any, auth: Any, worl
         db.session.scalar(select(func.count()).select_from(Invitation).where(Invitation.inspection_id == open_day.id))
         == 2
     )
+
+
+def test_a_signed_walkthrough_counts_as_attended(client: Any, world: Any, device: Any, open_day: Any) -> None:
+    from tests.walkthroughs.test_sign import sign_args
+
+    tablet = device(world.inspector)
+    tablet.mutate("walkthrough.sign", **sign_args(world, [], inspection_id=str(open_day.id)))
+    assert tablet.push()[0]["status"] == "applied"
+    assert _checkins(open_day) == [(world.unit.id, "staff")]
