@@ -9,6 +9,7 @@ added later appear as 签字后新增 and need a new round.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
@@ -19,8 +20,8 @@ from sqlalchemy import func, select
 from domain import policy
 from domain.errors import DomainError
 from domain.models import Defect, Inspection, Unit, Walkthrough, utcnow
-from domain.rounds import attendance
 from domain.models.enums import SEVERITIES
+from domain.rounds import attendance
 from domain.walkthroughs import content_hash
 
 from . import merge
@@ -144,10 +145,8 @@ def sign(ctx: merge.Context, args: SignArgs) -> merge.Applied:
 def _checked_in(ctx: merge.Context, insp: Inspection, unit: Unit, at: datetime) -> None:
     """The owner signed on site, so they came (到访): the unit counts as checked in to the round, unless it
     already was. Rounds without attendance (保修) are left alone."""
-    try:
+    with contextlib.suppress(DomainError):  # raised before anything is written
         attendance.record(ctx.session, insp, unit, by=ctx.user, method="staff", at=at)
-    except DomainError:
-        pass
 
 
 def _item(i: Item) -> dict[str, object]:

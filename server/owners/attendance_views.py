@@ -91,9 +91,11 @@ def check_in(body: dict[str, Any], inspection_id: uuid.UUID) -> Any:
     user = current_user()
     insp = _round(inspection_id)
     unit = db.session.get(Unit, body["unit_id"])
-    if _owns(user, body["unit_id"]) and unit is not None and unit.project_id == insp.project_id:
+    if unit is None or unit.project_id != insp.project_id:
+        raise DomainError("not_found", NO_UNIT if _visible_round(user, insp) else NO_ROUND)
+    if _owns(user, unit.id):
         method = "qr"
-    elif unit is not None and unit.project_id == insp.project_id and _is_staff(user, insp.project_id):
+    elif _is_staff(user, insp.project_id):
         method = "staff"
     else:
         raise DomainError("not_found", NO_UNIT if _visible_round(user, insp) else NO_ROUND)
