@@ -20,8 +20,7 @@ export async function refreshRounds(projectId) {
     const rounds = await getJson(`/api/projects/${projectId}/rounds`);
     await putReference(projectKey(projectId, 'rounds'), rounds);
     await putReference(projectKey(projectId, 'checklist'), await getJson(`/api/projects/${projectId}/checklist`));
-    const attendance = await getJson(`/api/projects/${projectId}/attendance`);
-    await setMeta(attendanceKey(projectId), { data: attendance, fetchedAt: new Date().toISOString() });
+    await refreshAttendance(projectId);
     for (const r of rounds.filter((x) => x.status === 'open')) {
       const rows = await getJson(`/api/inspections/${r.id}/results`);
       const answers = {};
@@ -40,6 +39,16 @@ export async function refreshRounds(projectId) {
   } catch (e) {
     if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return;
     throw e;
+  }
+}
+
+/** The homeowner-facing rounds and their 到访率, for the round picker (a refusal leaves the last copy). */
+async function refreshAttendance(projectId) {
+  try {
+    const attendance = await getJson(`/api/projects/${projectId}/attendance`);
+    await setMeta(attendanceKey(projectId), { data: attendance, fetchedAt: new Date().toISOString() });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
   }
 }
 
