@@ -57,8 +57,14 @@ def test_owner_confirms_one_repair_and_disputes_another_on_a_phone(server, new_c
     ctx = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     pwa.login(page, server.base, "owner")
-    pwa.download(page)
-    page.goto(f"{server.base}/#/")
+    # Download the project for their unit; as soon as its reference data is stored, the home screen becomes
+    # 我的房屋 (the project card goes away), so wait for the two items on the device, then open it afresh.
+    page.locator(f"[data-project='{pwa.DEMO_PROJECT}'] button.secondary").click()
+    deadline = time.monotonic() + 60
+    while not all((pwa.local(page, "defects", d) or {}).get("status") == "fixed" for d in (confirmed, disputed)):
+        assert time.monotonic() < deadline, "the owner's items did not reach the phone"
+        page.wait_for_timeout(250)
+    page.reload()
     page.wait_for_selector(f"[data-defect='{confirmed}'][data-status=fixed]", timeout=60_000)
     assert page.evaluate("window.innerWidth") == 390
     # Plain words, not status codes: the repaired items wait for the owner.
