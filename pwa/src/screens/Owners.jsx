@@ -27,7 +27,7 @@ export function Owners({ app, params, query }) {
   const [list, setList] = useState(null);
   const [detail, setDetail] = useState(null);
   const [mine, setMine] = useState({});
-  const [buildingId, setBuildingId] = useState(query.building ?? '');
+  const buildingId = query.building ?? '';
   const [busy, setBusy] = useState('');
   const [message, setMessage] = useState('');
   const offlineRounds = (p?.rounds?.length ? p.rounds : (p?.inspections ?? [])).filter((r) => FACING.includes(r.kind));
@@ -90,7 +90,7 @@ export function Owners({ app, params, query }) {
     <section class="owners" data-round={roundId}>
       <h2>{t('owners_title')}</h2>
       <div class="filters">
-        <select name="round" aria-label={t('walk_round')} value={roundId} onChange={(e) => pick('round', e.target.value)}>
+        <select name="attendance_round" aria-label={t('walk_round')} value={roundId} onChange={(e) => pick('round', e.target.value)}>
           {rounds.map((r) => (
             <option value={r.id} key={r.id}>
               {r.name}
@@ -98,10 +98,10 @@ export function Owners({ app, params, query }) {
           ))}
         </select>
         <select
-          name="building"
+          name="attendance_building"
           aria-label={t('buildings')}
           value={buildingId}
-          onChange={(e) => setBuildingId(e.target.value)}
+          onChange={(e) => pick('building', e.target.value)}
         >
           <option value="">{t('all_buildings')}</option>
           {p.buildings.map((b) => (
