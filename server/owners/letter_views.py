@@ -153,6 +153,11 @@ def issue_letters(body: dict[str, Any], project_id: int) -> dict[str, Any]:
     }
 
 
+def _letter(unit: Unit, inv: Invitation, base: str) -> letters.Letter:
+    expires = inv.expires_at.astimezone(letters.LOCAL).date() if inv.expires_at is not None else None
+    return letters.Letter(unit=unit.label, code=inv.code, join_url=f"{base}#/join?code={inv.code}", expires=expires)
+
+
 @blp.route("/projects/<int:project_id>/invitation-letters.pdf", endpoint="letters_pdf")
 @login_required()
 @blp.arguments(LetterQuerySchema, location="query")
@@ -165,17 +170,7 @@ def letters_pdf(query: dict[str, Any], project_id: int) -> Response:
     have = _usable(insp.id, [u.id for u in units])
     if not have:
         raise DomainError(LETTERS_NONE, "这些房号在本批次没有可用的邀请码，请先发出邀请 / Issue the invitations first")
-    base = request.host_url
-    chosen = [
-        letters.Letter(
-            unit=u.label,
-            code=have[u.id].code,
-            join_url=f"{base}#/join?code={have[u.id].code}",
-            expires=have[u.id].expires_at.astimezone(letters.LOCAL).date() if have[u.id].expires_at else None,
-        )
-        for u in units
-        if u.id in have
-    ]
+    chosen = [_letter(u, have[u.id], request.host_url) for u in units if u.id in have]
     data = letters.render(
         project=project.name,
         round_name=insp.name,
