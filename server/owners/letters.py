@@ -23,7 +23,7 @@ body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Micro He
   font-size: 11pt; color: #111; line-height: 1.6; }
 .letter { page-break-after: always; }
 .letter:last-child { page-break-after: auto; }
-h1 { font-size: 20pt; text-align: center; margin: 0 0 8mm; letter-spacing: 2mm; }
+h1 { font-size: 20pt; text-align: center; margin: 0 0 8mm; }
 .unit { font-size: 14pt; font-weight: bold; }
 table.facts { border-collapse: collapse; margin: 5mm 0; width: 100%; }
 table.facts td { border: 0.3mm solid #999; padding: 2mm 3mm; }
@@ -49,7 +49,8 @@ def _qr_svg(url: str) -> str:
     buf = io.BytesIO()
     img.save(buf)
     svg = buf.getvalue().decode()
-    return svg[svg.index("<svg") :]
+    # One id per document: the same id on every page is an anchor defined many times.
+    return svg[svg.index("<svg") :].replace(' id="qr-path"', "")
 
 
 def _dates(start: date | None, end: date | None) -> str:
