@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .defects import views as defect_views
     from .docs import bp as docs_bp
     from .followup import views as followup_views
+    from .followup import webhooks as _followup_webhooks  # noqa: F401  (registers its routes on followup_views.blp)
     from .library import views as library_views
     from .notifications import views as notification_views
     from .owners import views as owner_views

@@ -9,13 +9,16 @@ import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Duplicates } from '../screens/Duplicates.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { FollowupSettings } from '../screens/FollowupSettings.jsx';
 import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
 import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
+import { NotifySettings } from '../screens/NotifySettings.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Owners } from '../screens/Owners.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
+import { DownloadBar } from '../screens/DownloadBar.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { TaskBoard } from '../screens/TaskBoard.jsx';
@@ -50,6 +53,8 @@ const SCREENS = {
   owners: Owners,
   visits: Visits,
   checkin: CheckIn,
+  followup: FollowupSettings,
+  notify_settings: NotifySettings,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens
@@ -57,7 +62,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (['buildings', 'duplicates', 'owners', 'visits'].includes(route.name)) return { projectId: Number(a), buildingId: null };
+  if (['buildings', 'duplicates', 'followup', 'owners', 'visits'].includes(route.name)) return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));
@@ -110,6 +115,7 @@ export function App({ app }) {
           {t('language')}
         </button>
       </header>
+      {route.name !== 'projects' && <DownloadBar />}
       {lastPlace.projectId && (
         <div class="roundbar">
           <RoundPicker projectId={lastPlace.projectId} buildingId={lastPlace.buildingId} />

@@ -26,6 +26,8 @@ const ROUTES = [
   ['owners', /^\/p\/(\d+)\/owners$/],
   ['visits', /^\/p\/(\d+)\/visits$/],
   ['checkin', /^\/checkin$/],
+  ['followup', /^\/p\/(\d+)\/followup$/],
+  ['notify_settings', /^\/settings\/notifications$/],
 ];
 
 export function parseRoute(hash) {

@@ -29,6 +29,9 @@ export function Buildings({ app, params }) {
           <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
             {t('delivery_gate')}
           </button>{' '}
+          <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+            {t('followup_settings')}
+          </button>{' '}
           <button class="link" data-go="visits" onClick={() => go(`/p/${pid}/visits`)}>
             {t('visits_title')}
           </button>
@@ -47,14 +50,19 @@ export function Buildings({ app, params }) {
         ))}
       </ul>
       {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
-        <button class="secondary big" data-go="owners" onClick={() => go(`/p/${pid}/owners`)}>
-          {t('owners_title')}
-        </button>
-      )}{' '}
-      {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
-        <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
-          {t('duplicates_title')}
-        </button>
+        <p class="row">
+          <button class="secondary big" data-go="owners" onClick={() => go(`/p/${pid}/owners`)}>
+            {t('owners_title')}
+          </button>
+          <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
+            {t('duplicates_title')}
+          </button>
+          {app.session.user.role === 'inspector' && (
+            <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+              {t('followup_settings')}
+            </button>
+          )}
+        </p>
       )}
     </section>
   );

@@ -3,7 +3,7 @@ raised (defects.owner_raised), who gave the 回访 (defects.visit_method: owner 
 owner has to rate before staff call (followup_settings.visit_timeout_days).
 
 Revision ID: b3f7c2d9e481
-Revises: a7c31d0e5f42
+Revises: b5d2e8f41c07
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b3f7c2d9e481"
-down_revision = "a7c31d0e5f42"
+down_revision = "b5d2e8f41c07"
 branch_labels = None
 depends_on = None
 
