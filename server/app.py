@@ -93,6 +93,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blp)
     errorcodes.document(api.spec)
+    from domain.rounds.risk import gate_check
+    from domain.stats import gate
+
+    gate.register_checklist_provider(gate_check)  # the risk check is the gate's 风险检查通过 criterion
     uow.init_app(app)  # after every view is registered: each request is one unit of work
     register_cli(app)
     from .sync_api.heap import tune as tune_gc

@@ -66,8 +66,8 @@ def test_demo_defects_have_photos_of_their_kind(runner, client):
     headers = {"Authorization": f"Bearer {r.get_json()['token']}"}
     shown = client.get(f"/api/defects/{repaired.id}", headers=headers).get_json()
     assert {p["kind"] for p in shown["photos"]} == {"before", "after"}
-    thumb = client.get(f"/api/photos/{before}?size=thumb", headers=headers)
-    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    with client.get(f"/api/photos/{before}?size=thumb", headers=headers) as thumb:
+        assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
     # The pull sends the photos with the defect: a fresh device's first page carries them.
     page = client.get(f"/api/sync/pull?project_id={repaired.project_id}&limit=5000", headers=headers).get_json()
     pulled = next(c for c in page["changes"] if c["kind"] == "defect" and c["id"] == str(repaired.id))

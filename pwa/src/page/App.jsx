@@ -42,6 +42,7 @@ const SCREENS = {
   sync: SyncPanel,
   checklist: Checklist,
   duplicates: Duplicates,
+  calendar: lazyScreen('Calendar'),
   inbox: Inbox,
   dashboard: lazyScreen('Dashboard'),
   project_defects: lazyScreen('ProjectDefects'),
@@ -62,7 +63,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (['buildings', 'duplicates', 'followup', 'owners', 'visits'].includes(route.name)) return { projectId: Number(a), buildingId: null };
+  if (['buildings', 'duplicates', 'calendar', 'followup', 'owners', 'visits'].includes(route.name)) return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));

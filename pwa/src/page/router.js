@@ -7,6 +7,7 @@ const ROUTES = [
   ['buildings', /^\/p\/(\d+)$/],
   ['floors', /^\/p\/(\d+)\/b\/(\d+)$/],
   ['duplicates', /^\/p\/(\d+)\/duplicates$/],
+  ['calendar', /^\/p\/(\d+)\/calendar$/],
   ['unit', /^\/u\/(\d+)$/],
   ['new', /^\/u\/(\d+)\/new$/],
   ['checklist', /^\/u\/(\d+)\/checklist$/],

@@ -3,7 +3,7 @@ raised (defects.owner_raised), who gave the 回访 (defects.visit_method: owner 
 owner has to rate before staff call (followup_settings.visit_timeout_days).
 
 Revision ID: b3f7c2d9e481
-Revises: b5d2e8f41c07
+Revises: b3d8e1f4a6c7
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b3f7c2d9e481"
-down_revision = "b5d2e8f41c07"
+down_revision = "b3d8e1f4a6c7"
 branch_labels = None
 depends_on = None
 
