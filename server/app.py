@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .followup import webhooks as _followup_webhooks  # noqa: F401  (registers its routes on followup_views.blp)
     from .library import views as library_views
     from .notifications import views as notification_views
+    from .owners import views as owner_views
     from .photos import init_app as init_media
     from .photos import uploads as photo_uploads
     from .photos import views as photo_views
@@ -85,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         followup_views.blp,
         notification_views.blp,
         walkthrough_views.blp,
+        owner_views.blp,
         stats_views.blp,
         delivery_views.blp,
         report_views.blp,

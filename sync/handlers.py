@@ -7,6 +7,7 @@ from typing import Any
 
 from . import merge
 from .annotations import annotate
+from .checkins import record as record_checkin
 from .rounds_mutations import HANDLERS as ROUNDS_HANDLERS
 from .walkthroughs import sign as sign_walkthrough
 
@@ -19,5 +20,6 @@ HANDLERS: dict[str, Callable[[merge.Context, Any], merge.Applied]] = {
     "defect.comment": merge.comment,
     "photo.annotate": annotate,
     "walkthrough.sign": sign_walkthrough,
+    "checkin.record": record_checkin,
     **ROUNDS_HANDLERS,  # checklist answers and merges of duplicates
 }

@@ -35,7 +35,7 @@ from .mutations import (
 
 # Fields that move together share one clock: a pin is one point, not two independent numbers.
 CLOCK_KEY = {"pin_x": "pin", "pin_y": "pin"}
-EDITABLE = ("description", "room_id", "pin_x", "pin_y", "severity", "type_id", "due_date")
+EDITABLE = ("description", "room_id", "pin_x", "pin_y", "severity", "type_id", "due_date", "owner_raised")
 NOT_VISIBLE = "缺陷不存在或您无权访问 / No such defect, or it is outside what you may see"
 PHOTO_REFUSED = (
     "照片 {sha} 不是您上传的，您也无权查看，不能添加 / Photo {sha} was not uploaded by you and is not visible to"
@@ -226,6 +226,8 @@ def create(ctx: Context, args: CreateArgs) -> Applied:
         "assigned_at": None,
         "fixed_at": None,
         "closed_at": None,
+        # What a homeowner reports themselves is theirs by definition (业主提出).
+        "owner_raised": args.owner_raised or ctx.user.role == "homeowner",
         "field_clocks": {CLOCK_KEY.get(f, f): ctx.hlc for f in EDITABLE},
     }
     photos: dict[str, dict[str, Any]] = {}

@@ -72,6 +72,7 @@ class CreateArgs(Args):
     pin_y: UnitInterval | None = None
     inspection_id: uuid.UUID | None = None
     photos: Annotated[list[PhotoRef], Meta(max_length=50)] = []
+    owner_raised: bool = False  # 业主提出: the homeowner pointed it out during the walkthrough
 
 
 class UpdateFields(Args):
@@ -82,6 +83,7 @@ class UpdateFields(Args):
     severity: Severity | UnsetType = UNSET
     type_id: Id | UnsetType = UNSET
     due_date: date | None | UnsetType = UNSET
+    owner_raised: bool | UnsetType = UNSET
 
 
 class UpdateArgs(Args):

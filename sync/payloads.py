@@ -36,6 +36,8 @@ DEFECT_FIELDS = (
     "fix_due_at",
     "accepted_at",
     "escalation_level",
+    "owner_raised",
+    "visit_method",
 )
 DEFECT_COLUMNS = [getattr(Defect, f) for f in DEFECT_FIELDS]
 

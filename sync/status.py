@@ -34,6 +34,7 @@ STATE_FIELDS = (
     "fixed_at",
     "closed_at",
     "accepted_at",
+    "visit_method",
 )
 TIME_FIELDS = ("assigned_at", "fixed_at", "closed_at", "accepted_at")
 CLOCK = "_status"  # key in Defect.field_clocks: the latest status command folded
@@ -94,6 +95,8 @@ def _step(state: dict[str, Any], cmd: StatusCommand) -> tuple[str | None, str]:
         state["repeat_count"] = (state["repeat_count"] or 0) + 1
     elif cmd.action == "visit":
         state["satisfaction"] = args.get("satisfaction")
+        # The owner rated in the app; staff recording it means they called the owner (电话回访).
+        state["visit_method"] = "owner" if cmd.role == "homeowner" else "phone"
     followup_deadlines.step(state, cmd.action, at)  # acceptance (接单) and rejection
     state["status"] = t.target
     return None, ""
@@ -151,6 +154,9 @@ def apply_command(
         _history(session, d, cmd, old_state, new_state, history)
         followup.after_status(session, d, old_state, new_state, (cmd.args or {}).get("note") or "", history)
         changes.defect(d, keys_before)
+    elif cmd.action == "dispute" and result.status == "applied":
+        # Disputed while still awaiting re-check: nothing changes but who must hear the owner's reason.
+        followup.disputed(session, d, (cmd.args or {}).get("note") or "")
     return result
 
 

@@ -9,6 +9,7 @@ added later appear as 签字后新增 and need a new round.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
@@ -17,8 +18,10 @@ from msgspec import Meta
 from sqlalchemy import func, select
 
 from domain import policy
+from domain.errors import DomainError
 from domain.models import Defect, Inspection, Unit, Walkthrough, utcnow
 from domain.models.enums import SEVERITIES
+from domain.rounds import attendance
 from domain.walkthroughs import content_hash
 
 from . import merge
@@ -135,7 +138,15 @@ def sign(ctx: merge.Context, args: SignArgs) -> merge.Applied:
     w.content_hash = content_hash(w)
     ctx.session.add(w)
     ctx.session.flush()
+    _checked_in(ctx, insp, unit, w.signed_at)
     return merge.Applied("applied", None)
+
+
+def _checked_in(ctx: merge.Context, insp: Inspection, unit: Unit, at: datetime) -> None:
+    """The owner signed on site, so they came (到访): the unit counts as checked in to the round, unless it
+    already was. Rounds without attendance (保修) are left alone."""
+    with contextlib.suppress(DomainError):  # raised before anything is written
+        attendance.record(ctx.session, insp, unit, by=ctx.user, method="staff", at=at)
 
 
 def _item(i: Item) -> dict[str, object]:

@@ -27,6 +27,7 @@ TITLES = {
     "closed": "已关闭 / Closed",
     "disputed": "业主对维修有异议，待复验 / The owner disputes the repair: re-check",
     "digest": "每日汇总 / Daily digest",
+    "visit_due": "业主逾期未评价，请电话回访 / Phone follow-up due: the owner has not rated",
 }
 
 

@@ -54,8 +54,7 @@ def after_status(
         if d.reporter_id is not None and _role(session, d.reporter_id) in ("inspector", "manager", "admin"):
             recheckers.add(d.reporter_id)
         if before == "closed":  # the homeowner disputed a closed repair: back to re-check, the crew hears too
-            recheckers |= set(events.target_users(session, "crew", d.project_id, d.contractor_id))
-            events.emit(session, "disputed", d, recheckers, f"disputed:{d.id}:{now.isoformat()}", now, note=note)
+            disputed(session, d, note, recheckers)
         else:
             recheckers |= _owners(session, d)  # the homeowner confirms or disputes the repair
             events.emit(session, "fixed", d, recheckers, f"fixed:{d.id}:{new['fixed_at']}", now)
@@ -70,6 +69,18 @@ def after_status(
             told.add(d.reporter_id)  # a homeowner hears about their own unit's defect
         told |= _owners(session, d)
         events.emit(session, "closed", d, told, f"closed:{d.id}:{new['closed_at']}", now)
+
+
+def disputed(session: Session, d: Defect, note: str, recheckers: set[int] | None = None) -> None:
+    """业主异议: whoever re-checks the repair (managers, the staff who found it) and the crew hear the owner's
+    reason, whether the item was still awaiting re-check (fixed) or already closed."""
+    now = datetime.now(UTC)
+    if recheckers is None:
+        recheckers = set(events.target_users(session, "manager", d.project_id, None))
+        if d.reporter_id is not None and _role(session, d.reporter_id) in ("inspector", "manager", "admin"):
+            recheckers.add(d.reporter_id)
+    recheckers |= set(events.target_users(session, "crew", d.project_id, d.contractor_id))
+    events.emit(session, "disputed", d, recheckers, f"disputed:{d.id}:{now.isoformat()}", now, note=note)
 
 
 def _owners(session: Session, d: Defect) -> set[int]:

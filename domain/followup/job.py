@@ -38,7 +38,7 @@ from ..models import (
     User,
     Webhook,
 )
-from . import events
+from . import events, visits
 
 LOCK_KEY = 0x7961_6E73  # "yans": the advisory lock of the follow-up pass
 DEFAULT_DUE_SOON_HOURS = 24
@@ -50,6 +50,7 @@ class Report:
     defects: int = 0
     due_soon: int = 0
     messages: int = 0
+    visits_due: int = 0
 
 
 def _insert_ignore(session: Session, model: Any, columns: list[str], query: Any) -> int:
@@ -379,6 +380,7 @@ def run(session: Session, now: datetime) -> Report:
     report = Report()
     report.escalations = _escalate(session, now, run_id)
     report.due_soon = _due_soon(session, now)
+    report.visits_due = visits.notify_due(session, now)
     if report.escalations:
         _raise_levels(session, now, run_id)
         report.messages = _notify_escalations(session, run_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
@@ -55,12 +56,14 @@ class HomeownerUnit(Base):
 
 
 class Invitation(Base):
-    """A per-unit code printed (as a QR code) on the homeowner's invitation letter."""
+    """A per-unit code printed (as a QR code) on the homeowner's invitation letter; ``inspection_id`` is
+    the customer-facing round (工地开放日 / 客户预验收) the letter invites the owner to, when there is one."""
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"), index=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,7 +6,20 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, new_uuid, utcnow
@@ -99,6 +112,10 @@ class Defect(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     repeat_count: Mapped[int] = mapped_column(Integer, default=0)  # failed re-checks (重复维修)
     satisfaction: Mapped[int | None] = mapped_column(Integer)  # 1..5 from the follow-up visit (回访)
+    # Who gave it: "owner" (rated in the app) or "phone" (staff recorded a phone 回访 for the owner).
+    visit_method: Mapped[str | None] = mapped_column(String(10))
+    # 业主提出: the homeowner pointed it out during a walkthrough (or reported it themselves).
+    owner_raised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -25,6 +25,7 @@ EVENT_KINDS = (
     "recheck_failed",  # 复验不通过
     "closed",  # 已关闭
     "disputed",  # 业主异议，待复验
+    "visit_due",  # 业主逾期未评价，需电话回访
     "digest",  # 每日汇总
 )
 CHANNELS = ("inbox", "email", "webhook")
@@ -76,12 +77,14 @@ class EscalationStep(Base):
 
 
 class FollowupSettings(Base):
-    """Per-project knobs: how long before a deadline counts as 'due soon'."""
+    """Per-project knobs: how long before a deadline counts as 'due soon', and how many days the owner has
+    to rate the 回访 of a unit whose items are all closed before staff must call them (电话回访)."""
 
     __tablename__ = "followup_settings"
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
     due_soon_hours: Mapped[int] = mapped_column(Integer, default=24)
+    visit_timeout_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
 
 class ContractorRoute(Base):

@@ -33,6 +33,7 @@ class Filters:
     category: str | None = None
     date_from: date | None = None  # found on or after (local date)
     date_to: date | None = None  # found on or before (local date)
+    owner_raised: bool | None = None  # 业主提出 only (true) or only the others (false)
 
     def as_query(self) -> dict[str, str]:
         return {f.name: str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
@@ -85,6 +86,12 @@ def parse(args: Mapping[str, Any], *, allowed_extra: tuple[str, ...] = ()) -> Fi
             if len(raw) > CATEGORY_MAX:
                 raise DomainError(BAD_FILTER, "类别过长 / category is too long", field=name)
             values[name] = raw
+        elif name == "owner_raised":
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise DomainError(
+                    BAD_FILTER, "owner_raised 应为 true 或 false / owner_raised must be true or false", field=name
+                )
+            values[name] = raw.lower() in ("true", "1")
         elif name in ("date_from", "date_to"):
             values[name] = _date(name, raw)
         else:
@@ -123,6 +130,8 @@ def defect_conditions(project_id: int, f: Filters) -> list[ColumnElement[bool]]:
         conds.append(Defect.type_id == f.type_id)
     if f.category is not None:
         conds.append(Defect.type_id.in_(select(DefectType.id).where(DefectType.category == f.category)))
+    if f.owner_raised is not None:
+        conds.append(Defect.owner_raised.is_(f.owner_raised))
     return conds
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, union
 from sqlalchemy.orm import Session
 
+from ..followup.visits import count_due
 from ..models import (
     Contractor,
     Defect,
@@ -103,6 +104,9 @@ ADDITIVE = (
     "grade_a",
     "with_response_due",
     "accepted_in_time",
+    "owner_raised",
+    "visits_by_owner",
+    "visits_by_phone",
 )
 
 
@@ -130,6 +134,9 @@ def grouped(session: Session, project_id: int, f: Filters, now: datetime) -> lis
             _count(Defect.severity == "A").label("grade_a"),
             _count(Defect.response_due_at.is_not(None)).label("with_response_due"),
             _count(and_(responded, Defect.accepted_at <= Defect.response_due_at)).label("accepted_in_time"),
+            _count(Defect.owner_raised.is_(True)).label("owner_raised"),
+            _count(and_(Defect.satisfaction.is_not(None), Defect.visit_method == "owner")).label("visits_by_owner"),
+            _count(and_(Defect.satisfaction.is_not(None), Defect.visit_method == "phone")).label("visits_by_phone"),
         )
         .where(*defect_conditions(project_id, f))
         .group_by(Defect.contractor_id, month, Defect.type_id)
@@ -171,6 +178,10 @@ def headline(
         "satisfaction_mean": _mean(t["satisfaction_sum"], t["satisfaction_count"], 2),
         "satisfaction_count": t["satisfaction_count"],
         "grade_a": t["grade_a"],
+        "owner_raised": t["owner_raised"],
+        "visits_by_owner": t["visits_by_owner"],
+        "visits_by_phone": t["visits_by_phone"],
+        "visits_due": count_due(session, project_id, now, f.building_id),
         "attendance_invited": att["invited"],
         "attendance_attended": att["attended"],
         "attendance_rate": _ratio(att["attended"], att["invited"]),
@@ -211,14 +222,17 @@ def inspected_units(session: Session, project_id: int, f: Filters) -> dict[str, 
 
 
 def attendance(session: Session, project_id: int, f: Filters) -> dict[str, int]:
-    """到访率 where known: over homeowner-facing rounds with at least one check-in, the (round, unit) pairs
-    of units with a homeowner or an invitation (or a check-in) and, of those, the ones checked in."""
+    """到访率 where known: over homeowner-facing rounds with invitation letters issued for them or at least
+    one check-in, the (round, unit) pairs invited and, of those, the ones checked in. A round with letters
+    invited exactly the units it has letters for; one without, the units in its building (or the project)
+    that have a homeowner or an invitation. A unit checked in counts as invited too."""
+    lettered = select(Invitation.inspection_id).where(Invitation.inspection_id.is_not(None))
     rounds = (
         select(Inspection.id, Inspection.building_id)
         .where(
             *inspection_conditions(project_id, f),
             Inspection.kind.in_(ATTENDANCE_KINDS),
-            Inspection.id.in_(select(InspectionCheckin.inspection_id)),
+            or_(Inspection.id.in_(select(InspectionCheckin.inspection_id)), Inspection.id.in_(lettered)),
         )
         .subquery()
     )
@@ -231,14 +245,17 @@ def attendance(session: Session, project_id: int, f: Filters) -> dict[str, int]:
         select(rounds.c.id.label("inspection_id"), u.c.id.label("unit_id"))
         .select_from(rounds)
         .join(u, or_(rounds.c.building_id.is_(None), rounds.c.building_id == u.c.building_id))
-        .where(u.c.id.in_(select(invited_units.c.unit_id)))
+        .where(u.c.id.in_(select(invited_units.c.unit_id)), rounds.c.id.not_in(lettered))
+    )
+    letters = select(Invitation.inspection_id, Invitation.unit_id).where(
+        Invitation.inspection_id.in_(select(rounds.c.id)), Invitation.unit_id.in_(select(u.c.id))
     )
     checked = (
         select(InspectionCheckin.inspection_id, InspectionCheckin.unit_id)
         .where(InspectionCheckin.inspection_id.in_(select(rounds.c.id)))
         .where(InspectionCheckin.unit_id.in_(select(u.c.id)))
     )
-    pairs = union(invited, checked).subquery()
+    pairs = union(invited, letters, checked).subquery()
     attended = select(InspectionCheckin.id).where(
         InspectionCheckin.inspection_id == pairs.c.inspection_id, InspectionCheckin.unit_id == pairs.c.unit_id
     )

@@ -37,3 +37,5 @@ add(
 add("overdue", fields.Boolean(), lambda v: overdue(utcnow()) if v else not_(overdue(utcnow())))
 add("due_before", fields.DateTime(), lambda v: Defect.fix_due_at < (v if v.tzinfo else v.replace(tzinfo=UTC)))
 add("escalation_level", Int(validate=validate.Range(min=0, max=10)), lambda v: Defect.escalation_level >= v)
+# 业主提出: what the owner pointed out during a walkthrough (true), or everything else (false).
+add("owner_raised", fields.Boolean(), lambda v: Defect.owner_raised.is_(v))

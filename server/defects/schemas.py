@@ -56,6 +56,8 @@ class DefectSchema(Schema):
     fix_due_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
     escalation_level = fields.Integer()
+    owner_raised = fields.Boolean()
+    visit_method = fields.String(allow_none=True)
     photos = fields.List(fields.Nested(PhotoRefSchema))
 
 

@@ -292,6 +292,7 @@ def load_demo(session: Session, today: date | None = None) -> DemoSummary:
                 description=f"业主指出：{room.name}{dtype.name_zh}",
                 reporter_id=owner.id,
                 inspection_id=open_day.id,
+                owner_raised=True,  # 业主提出
                 status="open",
                 created_at=created,
                 updated_at=created,
@@ -391,4 +392,5 @@ def _advance(
     log(closed, users["inspector"], "status", "status", "fixed", "closed")
     if status == "visited":
         d.satisfaction = rng.choices([5, 4, 3, 2], [60, 28, 9, 3])[0]
+        d.visit_method = "phone"  # the manager called the owner (电话回访)
         log(closed + timedelta(days=3), users["manager"], "status", "status", "closed", "visited")

@@ -41,6 +41,8 @@ class FollowupPolicySchema(Schema):
     policy = fields.List(fields.Nested(FollowupPolicyRowSchema), validate=validate.Length(max=100))
     types = fields.List(fields.Nested(FollowupTypeRowSchema), validate=validate.Length(max=500))
     due_soon_hours = fields.Integer(validate=HOURS)
+    # Days an owner has to rate the 回访 of a unit whose items are all closed before staff call (电话回访).
+    visit_timeout_days = fields.Integer(validate=validate.Range(min=1, max=365))
 
 
 class FollowupPolicyInSchema(FollowupPolicySchema):

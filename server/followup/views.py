@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from domain import policy
 from domain.errors import DomainError
-from domain.followup import deadlines, defaults, setup
+from domain.followup import deadlines, defaults, setup, visits
 from domain.models import (
     Contractor,
     ContractorRoute,
@@ -96,6 +96,7 @@ def _setup(project_id: int) -> dict[str, Any]:
             )
         ],
         "due_soon_hours": settings.due_soon_hours if settings else defaults.DUE_SOON_HOURS,
+        "visit_timeout_days": settings.visit_timeout_days if settings else visits.DEFAULT_TIMEOUT_DAYS,
         "ladder": [
             {
                 "level": e.level,
@@ -179,14 +180,18 @@ def put_policy(body: dict[str, Any], project_id: int) -> Any:
         settings = db.session.get(FollowupSettings, project_id)
         assert settings is not None
         settings.due_soon_hours = body["due_soon_hours"]
+    if "visit_timeout_days" in body:
+        settings = db.session.get(FollowupSettings, project_id)
+        assert settings is not None
+        settings.visit_timeout_days = body["visit_timeout_days"]
     db.session.flush()
     new = _setup(project_id)
     _record(
         project_id,
         user,
         "policy",
-        {k: old[k] for k in ("policy", "types", "due_soon_hours")},
-        {k: new[k] for k in ("policy", "types", "due_soon_hours")},
+        {k: old[k] for k in ("policy", "types", "due_soon_hours", "visit_timeout_days")},
+        {k: new[k] for k in ("policy", "types", "due_soon_hours", "visit_timeout_days")},
     )
     db.session.commit()
     return new

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func, select, update
 
 from domain.errors import DomainError
@@ -51,8 +51,16 @@ class InboxCountSchema(Schema):
     unread = fields.Integer()
 
 
+def _each_once(kinds: list[str]) -> None:
+    """A repeated kind is a malformed list, whatever the number of kinds."""
+    if len(set(kinds)) != len(kinds):
+        raise ValidationError("每种通知只能出现一次 / Each kind may appear once")
+
+
 _KINDS = fields.List(
-    fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[], validate=validate.Length(max=len(EVENT_KINDS))
+    fields.String(validate=validate.OneOf(EVENT_KINDS)),
+    load_default=[],
+    validate=[validate.Length(max=len(EVENT_KINDS)), _each_once],
 )
 _HHMM = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d)?$")
 

@@ -181,7 +181,8 @@ def _report_browser_messages(page: Any) -> None:
 
 def _context_maker(browser: Any, contexts: list[Any]) -> Any:
     def make(**kw: Any) -> Any:
-        ctx = browser.new_context(viewport=TABLET, **kw)
+        kw.setdefault("viewport", TABLET)  # a phone-sized test passes its own
+        ctx = browser.new_context(**kw)
         # What the pages and the service worker report is printed, so a failing test shows it.
         ctx.on("page", _report_browser_messages)
         ctx.on("serviceworker", lambda worker: print(f"[sw] started {worker.url}"))

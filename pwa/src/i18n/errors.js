@@ -296,6 +296,26 @@ export const ERRORS = {
     zh: '该邀请码已被使用过。如果不是您本人使用，请联系物业或项目经理。',
     en: 'This invitation code has already been used. If it was not you, contact the property office or project manager.',
   },
+  letter_round: {
+    zh: '邀请函须对应本项目的业主活动批次（工地开放日、客户预验收、交付陪验）。请选择正确的批次。',
+    en: 'Invitation letters are for a homeowner-facing round of this project (open day, pre-inspection, delivery). Choose one.',
+  },
+  letter_units: {
+    zh: '所选房号或楼栋不属于本项目，或数量过多。请重新选择。',
+    en: 'Some chosen units or the building are not in this project, or there are too many. Choose again.',
+  },
+  letters_none: {
+    zh: '这些房号在本批次还没有可用的邀请码。请先发出邀请，再下载邀请函。',
+    en: 'These units have no usable invitation code for this round yet. Issue the invitations first, then download the letters.',
+  },
+  checkin_round: {
+    zh: '只有业主参与的检查批次（工地开放日、客户预验收、交付陪验）可以签到，且须包含该房号。',
+    en: 'Check-in is only for a homeowner-facing round (open day, pre-inspection, delivery) that covers this unit.',
+  },
+  checkin_round_closed: {
+    zh: '该活动未开始或已结束，无法自助签到。请联系现场工作人员。',
+    en: 'This event is not open now, so you cannot check yourself in. Ask the staff on site.',
+  },
   json_too_deep: {
     zh: '提交的数据结构异常，已被拒绝。请更新应用后再试。',
     en: 'The data sent had an abnormal structure and was refused. Update the app and try again.',

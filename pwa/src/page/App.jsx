@@ -4,6 +4,7 @@ import { getLang, setLang, t } from '../i18n/index.js';
 import { AfterPhoto } from '../screens/AfterPhoto.jsx';
 import { Annotate } from '../screens/Annotate.jsx';
 import { Buildings } from '../screens/Buildings.jsx';
+import { CheckIn } from '../screens/CheckIn.jsx';
 import { Checklist } from '../screens/Checklist.jsx';
 import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
@@ -15,6 +16,7 @@ import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
 import { NotifySettings } from '../screens/NotifySettings.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
+import { Owners } from '../screens/Owners.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
 import { DownloadBar } from '../screens/DownloadBar.jsx';
@@ -22,6 +24,7 @@ import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { TaskBoard } from '../screens/TaskBoard.jsx';
 import { Unit } from '../screens/Unit.jsx';
+import { Visits } from '../screens/Visits.jsx';
 import { lazyScreen } from '../stats/Lazy.jsx';
 import { Walkthrough } from '../screens/Walkthrough.jsx';
 import { on } from './bus.js';
@@ -50,6 +53,9 @@ const SCREENS = {
   walkthrough: Walkthrough,
   mine: OwnerHome,
   tasks: TaskBoard,
+  owners: Owners,
+  visits: Visits,
+  checkin: CheckIn,
   followup: FollowupSettings,
   notify_settings: NotifySettings,
 };
@@ -59,7 +65,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (['buildings', 'duplicates', 'calendar', 'followup'].includes(route.name)) return { projectId: Number(a), buildingId: null };
+  if (['buildings', 'duplicates', 'calendar', 'followup', 'owners', 'visits'].includes(route.name)) return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));

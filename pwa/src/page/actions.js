@@ -16,6 +16,10 @@ async function userId() {
   return (await getMeta('session'))?.user?.id ?? null;
 }
 
+async function userRole() {
+  return (await getMeta('session'))?.user?.role ?? null;
+}
+
 async function commit(entries, photos = []) {
   const queued = await record(entries, photos);
   emit('data');
@@ -34,13 +38,13 @@ const photoRows = (defectId, photos) =>
   }));
 
 /** A new defect on a unit: photos are compressed already ({sha256, bytes, …}). Returns its id. */
-export async function createDefect({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [] }) {
-  const { id, entry, rows } = await defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos });
+export async function createDefect({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [], ownerRaised = false }) {
+  const { id, entry, rows } = await defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos, ownerRaised });
   await commit([entry], rows);
   return id;
 }
 
-async function defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [], inspectionId }) {
+async function defectEntry({ unitId, typeId, severity, description, roomId, pinX, pinY, photos = [], inspectionId, ownerRaised = false }) {
   const unit = refs.unitById.get(unitId);
   const type = refs.typeById.get(typeId);
   const id = crypto.randomUUID();
@@ -51,7 +55,8 @@ async function defectEntry({ unitId, typeId, severity, description, roomId, pinX
   const insp = inspectionId ? { id: inspectionId } : currentInspection(unit?.project_id, unit?.building_id);
   if (insp) args.inspection_id = insp.id;
   if (photos.length) args.photos = photos.map((p) => ({ sha256: p.sha256, kind: 'before' }));
-  const local = { project_id: unit?.project_id ?? null, user_id: await userId() };
+  if (ownerRaised) args.owner_raised = true;
+  const local = { project_id: unit?.project_id ?? null, user_id: await userId(), role: await userRole() };
   return { id, entry: { name: 'defect.create', args, local }, rows: photoRows(id, photos) };
 }
 
@@ -102,7 +107,25 @@ export async function updateDefect(defect, fields) {
 export async function changeStatus(defect, action, extra = {}) {
   const args = { id: defect.id, action, from: defect.status };
   for (const [k, v] of Object.entries(extra)) if (v !== '' && v != null) args[k] = v;
-  await commit([{ name: 'defect.status', args }]);
+  await commit([{ name: 'defect.status', args, local: { role: await userRole() } }]);
+}
+
+/** 电话回访: staff called the owner of a unit whose items are closed and unrated; the owner's score and
+ * remark become the follow-up visit of each item (the server marks them as given by phone). */
+export async function recordPhoneVisit(items, satisfaction, remark) {
+  const note = remark.trim().slice(0, 2000);
+  const role = await userRole();
+  const entries = items.map((d) => {
+    const args = { id: d.id, action: 'visit', from: 'closed', satisfaction };
+    if (note) args.note = note;
+    return { name: 'defect.status', args, local: { role } };
+  });
+  await commit(entries);
+}
+
+/** 到访签到 by staff at the door: queued like every change, so it works with no signal (once per unit). */
+export async function checkInUnit(roundId, unitId) {
+  await commit([{ name: 'checkin.record', args: { inspection_id: roundId, unit_id: unitId } }]);
 }
 
 export async function addPhotos(defect, photos, kind = 'before') {

@@ -25,6 +25,9 @@ const ROUTES = [
   ['join', /^\/join$/],
   ['mine', /^\/mine$/],
   ['tasks', /^\/p\/(\d+)\/tasks$/],
+  ['owners', /^\/p\/(\d+)\/owners$/],
+  ['visits', /^\/p\/(\d+)\/visits$/],
+  ['checkin', /^\/checkin$/],
   ['followup', /^\/p\/(\d+)\/followup$/],
   ['notify_settings', /^\/settings\/notifications$/],
 ];

@@ -53,6 +53,14 @@ export function Buildings({ app, params }) {
           <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
             {t('followup_settings')}
           </button>
+          {mayOpen('visits', role) && (
+            <>
+              {' '}
+              <button class="link" data-go="visits" onClick={() => go(`/p/${pid}/visits`)}>
+                {t('visits_title')}
+              </button>
+            </>
+          )}
           {mayOpen('calendar', role) && (
             <>
               {' '}
@@ -77,6 +85,11 @@ export function Buildings({ app, params }) {
       </ul>
       {mayOpen('duplicates', role) && (
         <p class="row">
+          {mayOpen('owners', role) && (
+            <button class="secondary big" data-go="owners" onClick={() => go(`/p/${pid}/owners`)}>
+              {t('owners_title')}
+            </button>
+          )}
           <DuplicatesButton pid={pid} />
           {role === 'inspector' && (
             <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>

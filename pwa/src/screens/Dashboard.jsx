@@ -108,7 +108,16 @@ export function Dashboard({ params, query }) {
           value={pct(n.attendance_rate)}
           target={pct(targets.attendance_rate)}
           ok={meets('attendance_rate', n.attendance_rate, targets)}
+          onClick={() => go(`/p/${pid}/owners${query.inspection_id ? `?round=${query.inspection_id}` : ''}`)}
         />
+        <Tile label={t('owner_raised')} value={n.owner_raised ?? '—'} ok={null} onClick={() => list({ owner_raised: 'true' })} />
+        <Tile
+          label={t('s_visits_split')}
+          value={`${n.visits_by_owner ?? 0} / ${n.visits_by_phone ?? 0}`}
+          ok={null}
+          onClick={() => list({ visit_method: 'phone' })}
+        />
+        <Tile label={t('s_visits_due')} value={n.visits_due ?? '—'} ok={(n.visits_due ?? 0) === 0} onClick={() => go(`/p/${pid}/visits`)} />
       </div>
       <h3>{t('weekly_trend')}</h3>
       <TrendChart trend={trend} />

@@ -212,7 +212,17 @@ export function DefectDetail({ app, params }) {
         {d.satisfaction && (
           <>
             <dt>{t('satisfaction')}</dt>
-            <dd>{d.satisfaction}/5</dd>
+            <dd data-field="satisfaction">
+              {d.satisfaction}/5 {d.visit_method && <span class="muted small">· {t(`visit_by_${d.visit_method}`)}</span>}
+            </dd>
+          </>
+        )}
+        {d.owner_raised && (
+          <>
+            <dt>{t('source')}</dt>
+            <dd data-field="owner_raised">
+              <span class="badge owner">{t('owner_raised')}</span>
+            </dd>
           </>
         )}
       </dl>

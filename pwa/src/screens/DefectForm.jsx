@@ -6,13 +6,14 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getLang, nameOf, t } from '../i18n/index.js';
 import { phrasesFor } from '../i18n/phrases.js';
 import { addPhotos, createDefect, updateDefect } from '../page/actions.js';
-import { refs, roomsOfUnit } from '../page/refs.js';
+import { currentInspection, refs, roomsOfUnit } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { saveErrorText } from '../page/save-error.js';
 import { defectsOfUnit, getDefect } from '../store/defects.js';
 import { possibleDuplicates } from '../store/duplicates.js';
 import { roomAt, searchTypes } from '../store/filter.js';
 import { defectNo } from '../store/numbers.js';
+import { CUSTOMER_FACING } from '../store/rounds.js';
 import { PhotoInput, PreparedPhotos } from './PhotoInput.jsx';
 import { PlanView } from './PlanView.jsx';
 
@@ -34,7 +35,7 @@ function rememberType(id) {
   }
 }
 
-export function DefectForm({ route, params, query }) {
+export function DefectForm({ app, route, params, query }) {
   const editing = route.name === 'edit';
   const [defect, setDefect] = useState(null);
   const unitId = editing ? defect?.unit_id : Number(params[0]);
@@ -53,6 +54,7 @@ export function DefectForm({ route, params, query }) {
   const [saving, setSaving] = useState(false);
   const [unitDefects, setUnitDefects] = useState([]);
   const [notDuplicate, setNotDuplicate] = useState(false);
+  const [ownerRaised, setOwnerRaised] = useState(false);
 
   useEffect(() => {
     if (!editing) return;
@@ -64,6 +66,7 @@ export function DefectForm({ route, params, query }) {
       setSeverity(d.severity);
       setDescription(d.description ?? '');
       setRoomId(d.room_id ?? '');
+      setOwnerRaised(Boolean(d.owner_raised));
       if (d.pin_x != null) setPin({ x: d.pin_x, y: d.pin_y });
     });
   }, [editing, params[0]]);
@@ -125,7 +128,7 @@ export function DefectForm({ route, params, query }) {
     const room = roomId === '' ? null : Number(roomId);
     try {
       if (editing) {
-        const fields = { type_id: typeId, severity, description, room_id: room };
+        const fields = { type_id: typeId, severity, description, room_id: room, owner_raised: ownerRaised };
         if (pin) Object.assign(fields, { pin_x: Math.round(pin.x * 1e4) / 1e4, pin_y: Math.round(pin.y * 1e4) / 1e4 });
         await updateDefect(defect, fields);
         history.back();
@@ -139,6 +142,7 @@ export function DefectForm({ route, params, query }) {
           pinX: pin?.x,
           pinY: pin?.y,
           photos,
+          ownerRaised: askOwner && ownerRaised,
         });
         go(`/u/${unitId}`, { replace: true });
       }
@@ -152,6 +156,10 @@ export function DefectForm({ route, params, query }) {
   };
 
   if (!unit) return <p class="empty">{editing ? '' : t('not_found')}</p>;
+  // 业主提出 is asked during a walkthrough: the round is a homeowner-facing one (or the item is being edited).
+  const round = currentInspection(unit.project_id, unit.building_id);
+  const staff = app?.session?.user?.role !== 'homeowner';
+  const askOwner = staff && (editing || CUSTOMER_FACING.includes(round?.kind));
   return (
     <section class="defect-form">
       <h2>{editing ? t('edit_defect') : t('new_defect')}</h2>
@@ -246,6 +254,17 @@ export function DefectForm({ route, params, query }) {
             </div>
             <textarea name="description" rows="2" value={description} onInput={(e) => setDescription(e.target.value)} />
           </fieldset>
+          {askOwner && (
+            <label class="toggle owner-raised">
+              <input
+                type="checkbox"
+                name="owner_raised"
+                checked={ownerRaised}
+                onChange={(e) => setOwnerRaised(e.target.checked)}
+              />{' '}
+              {t('owner_raised')} <span class="muted small">{t('owner_raised_hint')}</span>
+            </label>
+          )}
           {duplicates.length > 0 && (
             <div class="duplicate-box" role="alert" data-duplicates={duplicates.length}>
               <strong>{t('possible_duplicate')}</strong>

@@ -27,6 +27,11 @@ export function DefectList({ defects, unit }) {
               </span>
             </span>
             <span class="defect-side">
+              {d.owner_raised && (
+                <span class="badge owner" data-owner-raised>
+                  {t('owner_raised')}
+                </span>
+              )}
               <span class={`sev sev-${d.severity}`}>{d.severity}</span>
               <span class={`status st-${d.status}`}>{t(`st_${d.status}`)}</span>
               {d.status === 'assigned' && d.fix_due_at && (

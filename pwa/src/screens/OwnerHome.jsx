@@ -13,6 +13,7 @@ import { go } from '../page/router.js';
 import { actionsFrom } from '../store/apply.js';
 import { defectsOfUnit } from '../store/defects.js';
 import { defectNo } from '../store/numbers.js';
+import { OwnerCheckins } from './CheckIn.jsx';
 import { Photo } from './Photo.jsx';
 import { Projects } from './Projects.jsx';
 
@@ -30,6 +31,7 @@ export function OwnerHome({ app }) {
   }
   return (
     <section class="owner-home">
+      <OwnerCheckins />
       {units.map((u) => (
         <OwnerUnit key={u.id} unit={u} role={app.session?.user?.role} />
       ))}
@@ -78,6 +80,7 @@ function OwnerUnit({ unit, role }) {
               </div>
               <div class="owner-text">
                 <strong><span class="defect-no" data-no>{defectNo(d, t)}</span> {nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'}
+                {d.owner_raised && <span class="badge owner">{t('own_raised')}</span>}
                 <div class={`progress-word ${PROGRESS[d.status]}`} data-progress-word={PROGRESS[d.status]}>
                   {t(PROGRESS[d.status] ?? 'own_todo')}
                 </div>

@@ -187,6 +187,25 @@ export function PolicyEditor({ pid, setup, canEdit, onSaved }) {
         </span>
         <Problem code={errors.due_soon_hours} />
       </label>
+      <label class="inline-label">
+        {t('visit_timeout')}
+        <span class="row">
+          <input
+            name="visit_timeout_days"
+            type="number"
+            min="1"
+            max="365"
+            step="1"
+            disabled={!canEdit}
+            value={form.visit_timeout_days}
+            onInput={(e) =>
+              setForm((f) => ({ ...f, visit_timeout_days: Number(e.currentTarget.value === '' ? NaN : e.currentTarget.value) }))
+            }
+          />
+          {t('unit_d')}
+        </span>
+        <Problem code={errors.visit_timeout_days} />
+      </label>
       {canEdit && (
         <p class="row">
           <button class="primary big" data-action="save-policy" disabled={busy} onClick={save}>

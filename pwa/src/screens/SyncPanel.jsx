@@ -18,6 +18,7 @@ function subject(m, d) {
   if (m.defect_id != null) return d ? `${defectNo(d, t)} ${nameOf(refs.typeById.get(d.type_id))}` : m.defect_id.slice(0, 8);
   if (m.name === 'walkthrough.sign') return t('walkthrough');
   if (m.name === 'checklist.result') return t('checklist');
+  if (m.name === 'checkin.record') return `${t('checkin')} · ${refs.unitById.get(m.args.unit_id)?.label ?? m.args.unit_id}`;
   return m.args?.sha256 ? m.args.sha256.slice(0, 8) : m.name;
 }
 

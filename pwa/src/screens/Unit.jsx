@@ -16,7 +16,7 @@ export function Unit({ app, params }) {
   const unitId = Number(params[0]);
   const unit = refs.unitById.get(unitId);
   const [defects, setDefects] = useState(null);
-  const [filters, setFilters] = useState({ room_id: '', type_id: '', status: '' });
+  const [filters, setFilters] = useState({ room_id: '', type_id: '', status: '', owner_raised: '' });
   useEffect(() => {
     const load = async () => setDefects(await defectsOfUnit(unitId));
     load().then(() => performance.mark?.('unit-ready'));
@@ -74,6 +74,11 @@ export function Unit({ app, params }) {
                   {t(`st_${s}`)}
                 </option>
               ))}
+            </select>
+            <select aria-label={t('owner_raised')} name="owner_raised" value={filters.owner_raised} onChange={set('owner_raised')}>
+              <option value="">{t('any_source')}</option>
+              <option value="1">{t('owner_raised')}</option>
+              <option value="0">{t('not_owner_raised')}</option>
             </select>
           </div>
           <p class="muted small" data-count={shown.length}>

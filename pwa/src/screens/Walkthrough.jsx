@@ -112,6 +112,7 @@ export function Walkthrough({ params }) {
           <li key={d.id} data-defect={d.id}>
             <strong>{defectNo(d, t)} {nameOf(refs.typeById.get(d.type_id))}</strong> · {roomName(unit, d.room_id) || '—'} ·{' '}
             {d.severity} · {d.description || ''} {d.due_date && <span class="muted">→ {d.due_date}</span>}
+            {d.owner_raised && <span class="badge owner">{t('owner_raised')}</span>}
             {isNew(d) && (
               <span class="badge warn" data-added-after-signing>
                 {t('walk_added_after')}

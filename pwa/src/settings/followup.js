@@ -56,6 +56,7 @@ export function policyForm(setup) {
     cells,
     types: (setup.types ?? []).map((x) => ({ type_id: x.type_id, response: x.response_minutes, fix: x.fix_minutes, urgent: !!x.urgent })),
     due_soon_hours: setup.due_soon_hours ?? 24,
+    visit_timeout_days: setup.visit_timeout_days ?? 7,
   };
 }
 
@@ -81,6 +82,8 @@ export function checkPolicy(form) {
   }
   const h = form.due_soon_hours;
   if (!Number.isInteger(h) || h < 0 || h > MAX_HOURS) errors.due_soon_hours = 'invalid';
+  const v = form.visit_timeout_days;
+  if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 365)) errors.visit_timeout_days = 'invalid';
   return errors;
 }
 
@@ -105,11 +108,20 @@ export function policyBody(form, original) {
   const remove_types = before.types.map((x) => x.type_id).filter((id) => !kept.has(id));
   const body = { policy, types, remove_types };
   if (form.due_soon_hours !== before.due_soon_hours) body.due_soon_hours = form.due_soon_hours;
+  if (form.visit_timeout_days !== undefined && form.visit_timeout_days !== before.visit_timeout_days) {
+    body.visit_timeout_days = form.visit_timeout_days;
+  }
   return body;
 }
 
 export function isEmptyBody(body) {
-  return !body.policy.length && !body.types.length && !body.remove_types.length && body.due_soon_hours === undefined;
+  return (
+    !body.policy.length &&
+    !body.types.length &&
+    !body.remove_types.length &&
+    body.due_soon_hours === undefined &&
+    body.visit_timeout_days === undefined
+  );
 }
 
 /** The ladder's steps as edited (levels renumbered 1..n in order). */
@@ -189,6 +201,9 @@ export function describeChange(change, t, typeName = (id) => `#${id}`) {
       }
     }
     add(['change_due_soon', {}], hrs(o.due_soon_hours), hrs(n.due_soon_hours));
+    if (o.visit_timeout_days !== undefined && n.visit_timeout_days !== undefined) {
+      add(['change_visit_timeout', {}], o.visit_timeout_days, n.visit_timeout_days);
+    }
   } else if (change.what === 'ladder') {
     const steps = (rows) => new Map((rows ?? []).map((s) => [s.level, s]));
     const a = steps(o);

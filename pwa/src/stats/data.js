@@ -7,7 +7,7 @@ import { getLang } from '../i18n/index.js';
 import { ApiError, getJson, request } from '../sync/api.js';
 import { getMeta, setMeta } from '../store/db.js';
 
-const FILTER_KEYS = ['building_id', 'inspection_id', 'contractor_id', 'type_id', 'category', 'date_from', 'date_to'];
+const FILTER_KEYS = ['building_id', 'inspection_id', 'contractor_id', 'type_id', 'category', 'date_from', 'date_to', 'owner_raised'];
 
 /** Only the filters the stats endpoint knows, without empty values, in a fixed order. */
 export function statsQuery(filters = {}) {

@@ -12,7 +12,7 @@ function deadline(d) {
 }
 
 /** query: {status?: 'a,b', contractor_id?, type_id?, building_id?, inspection_id?, severity?, overdue?: '1',
- *  leak?: '1', repeat?: '1'}; unitsById and typesById resolve building and leak types. */
+ *  leak?: '1', repeat?: '1', owner_raised?: 'true', visit_method?: 'owner' | 'phone'}; unitsById and typesById resolve building and leak types. */
 export function drill(defects, query, { unitsById, typesById, now = Date.now() }) {
   const statuses = query.status ? new Set(query.status.split(',')) : null;
   const num = (k) => (query[k] ? Number(query[k]) : null);
@@ -28,6 +28,8 @@ export function drill(defects, query, { unitsById, typesById, now = Date.now() }
     if (query.inspection_id && d.inspection_id !== query.inspection_id) return false;
     if (query.severity && d.severity !== query.severity) return false;
     if (query.repeat === '1' && !(d.repeat_count > 0)) return false;
+    if (query.owner_raised === 'true' && !d.owner_raised) return false;
+    if (query.visit_method && !(d.satisfaction != null && d.visit_method === query.visit_method)) return false;
     if (query.leak === '1' && !(typesById.get(d.type_id)?.name_zh ?? '').includes('渗漏')) return false;
     if (query.overdue === '1') {
       const due = deadline(d);

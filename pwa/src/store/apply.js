@@ -26,7 +26,7 @@ export function actionsFrom(status, role) {
   );
 }
 
-export const UPDATABLE = ['description', 'room_id', 'pin_x', 'pin_y', 'severity', 'type_id', 'due_date'];
+export const UPDATABLE = ['description', 'room_id', 'pin_x', 'pin_y', 'severity', 'type_id', 'due_date', 'owner_raised'];
 
 /** Returns the defect after `m` (a new object), or null when `m` is not about a defect (comments). */
 export function applyMutation(defect, m, ctx = {}) {
@@ -57,6 +57,9 @@ export function applyMutation(defect, m, ctx = {}) {
         escalation_level: 0,
         repeat_count: 0,
         satisfaction: null,
+        visit_method: null,
+        // 业主提出: marked on the form during a walkthrough; whatever a homeowner logs is theirs.
+        owner_raised: Boolean(a.owner_raised) || ctx.role === 'homeowner',
         created_at: ctx.now ?? new Date().toISOString(),
         updated_at: ctx.now ?? new Date().toISOString(),
         photos: (a.photos ?? []).map((p) => ({ sha256: p.sha256, kind: p.kind ?? 'before' })),
@@ -86,7 +89,10 @@ export function applyMutation(defect, m, ctx = {}) {
         next.fix_due_at = null;
       }
       if (a.action === 'fail') next.repeat_count = (defect.repeat_count ?? 0) + 1;
-      if (a.action === 'visit' && a.satisfaction != null) next.satisfaction = a.satisfaction;
+      if (a.action === 'visit' && a.satisfaction != null) {
+        next.satisfaction = a.satisfaction;
+        next.visit_method = ctx.role === 'homeowner' ? 'owner' : 'phone';
+      }
       return next;
     }
     case 'defect.photo_add': {

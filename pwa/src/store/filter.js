@@ -1,18 +1,21 @@
 /** Filtering and searching local lists. Pure, single pass: 10,000 defects filter in a few milliseconds. */
 
-/** filters: {room_id?, type_id?, status? (string or array), severity?, text?} — empty values are ignored. */
+/** filters: {room_id?, type_id?, status? (string or array), severity?, text?, owner_raised? ('1' / '0')} — empty
+ * values are ignored. */
 export function filterDefects(defects, filters = {}) {
   const room = filters.room_id ? Number(filters.room_id) : null;
   const type = filters.type_id ? Number(filters.type_id) : null;
   const statuses = filters.status ? new Set([].concat(filters.status)) : null;
   const severity = filters.severity || null;
   const text = filters.text ? filters.text.trim().toLowerCase() : '';
+  const raised = filters.owner_raised === '1' || filters.owner_raised === true ? true : filters.owner_raised === '0' ? false : null;
   const out = [];
   for (const d of defects) {
     if (room !== null && d.room_id !== room) continue;
     if (type !== null && d.type_id !== type) continue;
     if (statuses && !statuses.has(d.status)) continue;
     if (severity && d.severity !== severity) continue;
+    if (raised !== null && Boolean(d.owner_raised) !== raised) continue;
     if (text && !(d.description ?? '').toLowerCase().includes(text)) continue;
     out.push(d);
   }

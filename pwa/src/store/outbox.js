@@ -67,6 +67,7 @@ export async function record(entries, photos = []) {
     await tx.objectStore('outbox').put(m);
     queued.push(m);
     if (e.name === 'checklist.result') await rememberAnswer(meta, m);
+    if (e.name === 'checkin.record') await rememberCheckin(meta, m);
     if (m.defect_id === null) continue;
     if (e.name === 'defect.comment') {
       await tx.objectStore('comments').put({
@@ -99,6 +100,14 @@ async function rememberAnswer(meta, m) {
     hlc: m.hlc,
   };
   await meta.put(answers, key);
+}
+
+/** A staff check-in shows at once: kept by round as {unitId: time} (screens/Owners.jsx reads it). */
+async function rememberCheckin(meta, m) {
+  const key = `checkins:${m.args.inspection_id}`;
+  const mine = (await meta.get(key)) ?? {};
+  mine[m.args.unit_id] = m.local.now;
+  await meta.put(mine, key);
 }
 
 /** The next batch to push: pending mutations in seq order (rejected ones never block the rest). */

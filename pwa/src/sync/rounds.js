@@ -5,13 +5,16 @@
  * tablet keeps the plain list of inspections.
  */
 import { mayOpen } from '../store/apply.js';
-import { db, getMeta } from '../store/db.js';
+import { db, getMeta, setMeta } from '../store/db.js';
 import { putSuspects } from '../store/duplicates.js';
 import { answersKey } from '../store/rounds.js';
 import { putReference, projectKey } from '../store/reference.js';
 import { ApiError, getJson } from './api.js';
 
 const STAFF = new Set(['admin', 'manager', 'inspector']);
+
+/** Where the project's homeowner-facing rounds and their 到访率 are kept (the stats cache's key). */
+export const attendanceKey = (projectId) => `cache:/api/projects/${projectId}/attendance`;
 
 export async function refreshRounds(projectId) {
   const role = (await getMeta('session'))?.user?.role;
@@ -21,6 +24,7 @@ export async function refreshRounds(projectId) {
     const rounds = await getJson(`/api/projects/${projectId}/rounds`);
     await putReference(projectKey(projectId, 'rounds'), rounds);
     await putReference(projectKey(projectId, 'checklist'), await getJson(`/api/projects/${projectId}/checklist`));
+    await refreshAttendance(projectId);
     for (const r of rounds.filter((x) => x.status === 'open')) {
       const rows = await getJson(`/api/inspections/${r.id}/results`);
       const answers = {};
@@ -39,6 +43,16 @@ export async function refreshRounds(projectId) {
   } catch (e) {
     if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return;
     throw e;
+  }
+}
+
+/** The homeowner-facing rounds and their 到访率, for the round picker (a refusal leaves the last copy). */
+async function refreshAttendance(projectId) {
+  try {
+    const attendance = await getJson(`/api/projects/${projectId}/attendance`);
+    await setMeta(attendanceKey(projectId), { data: attendance, fetchedAt: new Date().toISOString() });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
   }
 }
 
