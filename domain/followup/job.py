@@ -8,8 +8,9 @@ several machines at once:
   ``ON CONFLICT DO NOTHING``; this run's rows carry its ``run_id`` and everything after (the defect's
   level, the feed, the messages) is derived from those rows only;
 - every message has a unique key (``ON CONFLICT DO NOTHING`` again);
-- on PostgreSQL the pass first takes a transaction-scoped advisory lock, so a second pass started at the
-  same moment waits for the first to commit and then finds nothing left to do.
+- the pass first takes the job's lock (``domain.dialects``: on PostgreSQL a transaction-scoped advisory
+  lock), so a second pass started at the same moment waits for the first to commit and then finds nothing
+  left to do.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from .. import dialects
 from ..models import (
     Defect,
     Escalation,
@@ -54,8 +55,7 @@ class Report:
 
 def _insert_ignore(session: Session, model: Any, columns: list[str], query: Any) -> int:
     """INSERT INTO model (columns) query ON CONFLICT DO NOTHING; returns the rows inserted."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).from_select(columns, query).on_conflict_do_nothing().returning(model.id)
+    stmt = dialects.of(session).insert(model).from_select(columns, query).on_conflict_do_nothing().returning(model.id)
     return len(session.execute(stmt).all())
 
 
@@ -107,28 +107,13 @@ def _escalation_rows(now: datetime, run_id: str, late: Any, late_fix: Any) -> An
 def _escalate(session: Session, now: datetime, run_id: str) -> int:
     """Insert every level each overdue defect has reached; returns how many."""
     overdue_now = or_(Defect.fix_due_at <= now, and_(Defect.accepted_at.is_(None), Defect.response_due_at <= now))
-    if session.get_bind().dialect.name == "postgresql":
-        # One statement: each row's threshold is its level's hours (fast ones when urgent) past the deadline.
-        threshold = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
-        span = func.make_interval(0, 0, 0, 0, threshold)
-        late_fix = Defect.fix_due_at + span <= now
-        late_response = and_(Defect.accepted_at.is_(None), Defect.response_due_at + span <= now)
-        query = _escalation_rows(now, run_id, and_(overdue_now, or_(late_fix, late_response)), late_fix)
-        return _insert_ignore(session, Escalation, _COLUMNS, query)
-    # Elsewhere (SQLite, no interval arithmetic on its text timestamps): one statement per distinct threshold.
-    total = 0
-    for urgent, column in ((False, EscalationStep.after_hours), (True, EscalationStep.urgent_after_hours)):
-        for hours in sorted(set(session.scalars(select(column).distinct()))):
-            cutoff = now - timedelta(hours=hours)
-            late_fix = Defect.fix_due_at <= cutoff
-            late = and_(
-                overdue_now,
-                or_(and_(Defect.accepted_at.is_(None), Defect.response_due_at <= cutoff), late_fix),
-                column == hours,
-                _urgent() if urgent else ~_urgent(),
-            )
-            total += _insert_ignore(session, Escalation, _COLUMNS, _escalation_rows(now, run_id, late, late_fix))
-    return total
+    # One statement: each row's threshold is its level's hours (fast ones when urgent) past the deadline.
+    threshold = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
+    hours_after = dialects.of(session).hours_after
+    late_fix = hours_after(Defect.fix_due_at, threshold) <= now
+    late_response = and_(Defect.accepted_at.is_(None), hours_after(Defect.response_due_at, threshold) <= now)
+    query = _escalation_rows(now, run_id, and_(overdue_now, or_(late_fix, late_response)), late_fix)
+    return _insert_ignore(session, Escalation, _COLUMNS, query)
 
 
 def _raise_levels(session: Session, now: datetime, run_id: str) -> None:
@@ -162,22 +147,8 @@ def _publish(session: Session, now: datetime, run_id: str) -> int:
     if not n:
         return 0
     first = int(top) - n + 1
-    entity: Any
-    if session.get_bind().dialect.name == "postgresql":
-        entity = cast(Defect.id, String)
-    else:  # SQLite keeps UUIDs as 32 hex digits; the feed names them in the canonical form
-        h = func.lower(cast(Defect.id, String))
-        entity = (
-            func.substr(h, 1, 8)
-            + "-"
-            + func.substr(h, 9, 4)
-            + "-"
-            + func.substr(h, 13, 4)
-            + "-"
-            + func.substr(h, 17, 4)
-            + "-"
-            + func.substr(h, 21, 12)
-        )
+    # The feed names entities by their canonical UUID text (SQLite keeps 32 hex digits).
+    entity = dialects.of(session).uuid_text(Defect.id)
     rank = func.row_number().over(order_by=Defect.id)
     query = select(
         (first - 1 + rank).label("seq"),
@@ -247,8 +218,7 @@ def _notify_escalations(session: Session, run_id: str) -> int:
     inbox = inbox.where(Escalation.run_id == run_id, ~muted, _top_of_run(run_id))
     cols = ["key", "user_id", "kind", "project_id", "defect_id", "level", "title", "body", "created_at"]
     n = _insert_ignore(session, InboxMessage, cols, inbox)
-    json_object = func.json_build_object if session.get_bind().dialect.name == "postgresql" else func.json_object
-    data = json_object(
+    data = dialects.of(session).json_object(
         "kind",
         "overdue",
         "project_id",
@@ -370,8 +340,7 @@ def _due_soon(session: Session, now: datetime) -> int:
 
 def run(session: Session, now: datetime) -> Report:
     """One follow-up pass as of ``now`` (injected: tests travel in time). Commits."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+    dialects.of(session).lock(session, LOCK_KEY)
     run_id = str(uuid.uuid4())
     report = Report()
     report.escalations = _escalate(session, now, run_id)
