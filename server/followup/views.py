@@ -129,7 +129,7 @@ def get_followup(project_id: int) -> Any:
     """The project's time limits, ladder and dispatch routes (defaults are added on first read)."""
     _staff_project(project_id)
     if defaults.ensure_project(dbs(), project_id):
-        db.session.commit()
+        db.session.flush()
     return _setup(project_id)
 
 
@@ -175,7 +175,7 @@ def put_policy(body: dict[str, Any], project_id: int) -> Any:
         {k: old[k] for k in ("policy", "types", "due_soon_hours")},
         {k: new[k] for k in ("policy", "types", "due_soon_hours")},
     )
-    db.session.commit()
+    db.session.flush()
     return new
 
 
@@ -199,7 +199,7 @@ def put_ladder(body: dict[str, Any], project_id: int) -> Any:
     db.session.flush()
     new = _setup(project_id)
     _record(project_id, user, "ladder", old, new["ladder"])
-    db.session.commit()
+    db.session.flush()
     return new
 
 
@@ -235,7 +235,7 @@ def put_routes(body: dict[str, Any], project_id: int) -> Any:
     db.session.flush()
     new = _setup(project_id)
     _record(project_id, user, "routes", old, new["routes"])
-    db.session.commit()
+    db.session.flush()
     return new
 
 
@@ -313,7 +313,7 @@ def override_deadline(body: dict[str, Any], defect_id: uuid.UUID) -> Any:
     changes = ChangeSet()
     changes.defect(d, keys)
     changes.publish(dbs())
-    db.session.commit()
+    db.session.flush()
     return d
 
 
@@ -355,7 +355,7 @@ def acknowledge(escalation_id: int) -> Any:
         abort(403, message="检查员不能确认升级 / Inspectors do not acknowledge escalations")
     if e.acknowledged_at is None:
         e.acknowledged_by_id, e.acknowledged_at = user.id, utcnow()
-        db.session.commit()
+        db.session.flush()
     return e
 
 
@@ -394,7 +394,7 @@ def add_webhook(body: dict[str, Any], project_id: int) -> Any:
     db.session.add(h)
     db.session.flush()
     _record(project_id, user, "webhook", None, _hook(h))
-    db.session.commit()
+    db.session.flush()
     return _hook(h), 201, {"X-Webhook-Secret": secret}
 
 
@@ -408,4 +408,4 @@ def remove_webhook(project_id: int, webhook_id: int) -> None:
         abort(404, message="Webhook 不存在 / No such webhook")
     _record(project_id, user, "webhook", _hook(h), None)
     h.active = False
-    db.session.commit()
+    db.session.flush()

@@ -92,7 +92,7 @@ def mark_read(body: dict[str, Any]) -> Any:
     if not body["all"]:
         stmt = stmt.where(InboxMessage.id.in_(body["ids"] or [0]))
     db.session.execute(stmt.values(read_at=utcnow()))
-    db.session.commit()
+    db.session.flush()
     return {"unread": _unread(user.id)}
 
 
@@ -121,5 +121,5 @@ def put_settings(body: dict[str, Any]) -> Any:
     join = lambda ks: "," + ",".join(sorted(set(ks))) + "," if ks else ""  # noqa: E731
     s.email, s.email_kinds, s.muted_kinds = body["email"], join(body["email_kinds"]), join(body["muted_kinds"])
     db.session.add(s)
-    db.session.commit()
+    db.session.flush()
     return _settings(s)
