@@ -42,8 +42,9 @@ def json_object(*pairs: Any) -> ColumnElement[Any]:
 def hours_after(at: Any, hours: Any) -> ColumnElement[Any]:
     # SQLite's date functions keep milliseconds (and round what is finer), so the time is moved with the
     # last three digits of the microseconds set aside and put back: whole hours leave them as they were.
-    moved = func.strftime("%Y-%m-%d %H:%M:%f", func.substr(at, 1, 23), cast(hours, String) + " hours")
-    return type_coerce(moved + func.substr(at, 24, 3), at.type)
+    hours_text = cast(hours, String) + " hours"
+    moved = func.strftime("%Y-%m-%d %H:%M:%f", func.substr(at, 1, 23), hours_text, type_=String)
+    return type_coerce(moved.concat(func.substr(at, 24, 3, type_=String)), at.type)
 
 
 def local_date(at: str) -> str:
