@@ -217,7 +217,8 @@ import sys, threading
 sys.path.insert(0, {root!r})
 from PIL import Image
 from media import images
-from media.settings import MediaError, MediaSettings
+from media.errors import MediaError
+from media.settings import MediaSettings
 mode, paths, budget = sys.argv[1], sys.argv[2:-1], int(sys.argv[-1])
 def status(field):
     for line in open("/proc/self/status"):

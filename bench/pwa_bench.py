@@ -9,6 +9,7 @@
 5. "下载离线数据" until the project is usable offline ([data-ready=offline]), as the demo inspector in a
    fresh browser: the demo project (1,506 defects) on loopback — target ≤ 3 s; a 10,000-defect project on
    loopback — target ≤ 5 s, and under Chromium's emulated Slow 4G (DevTools protocol) — target ≤ 20 s;
+   a 50,000-defect project on loopback — target ≤ 20 s;
    with the bytes the browser stores per 1,000 defects (navigator.storage.estimate, before and after).
 
 Run: python bench/pwa_bench.py   (builds pwa/dist when it is stale; starts its own server on loopback)
@@ -103,6 +104,7 @@ def cold_start_ms(p, base: str, profile: str, runs: int = 7) -> float:
 # Chromium DevTools' "Slow 4G" preset (150 ms × 3.75 latency, 1.6 Mbit/s × 0.9 down, 750 kbit/s × 0.9 up).
 SLOW_4G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000, "uploadThroughput": 84_375}
 BIG = 10_000
+HUGE = 50_000
 
 
 def download_once(browser, base: str, code: str, throttle: dict | None = None) -> tuple[float, float]:
@@ -145,6 +147,17 @@ def download_figures(p, tmp: str) -> list[bool]:
     results.append(report("download demo project, loopback", statistics.median(t for t, _ in demo), 3, "s"))
     results.append(report(f"download {BIG:,} defects, loopback", statistics.median(t for t, _ in big), 5, "s"))
     results.append(report(f"download {BIG:,} defects, Slow 4G", statistics.median(t for t, _ in slow), 20, "s"))
+    proc, base = start_server(str(Path(tmp) / "instance-huge"), {"E2E_BIG_PROJECT": str(HUGE)})
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        huge = [download_once(browser, base, "E2E-BIG") for _ in range(2)]
+    finally:
+        browser.close()
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
+    results.append(report(f"download {HUGE:,} defects, loopback", statistics.median(t for t, _ in huge), 20, "s"))
     per_k = statistics.median(b for _, b in big) / (BIG / 1000) / 1024
     print(f"  stored per 1,000 defects: {per_k:.0f} KB (IndexedDB, navigator.storage.estimate)")
     return results

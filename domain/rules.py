@@ -43,6 +43,10 @@ STATUS_ZH = {
 # Which roles may push which mutation at all (scope is checked separately, through domain.policy).
 MUTATION_ROLES: dict[str, tuple[str, ...]] = {name: tuple(roles) for name, roles in _RULES["mutation_roles"].items()}
 
+# Which roles are offered a screen that is more than a defect action: the calendar (planning rounds, which
+# domain.policy.can_manage_project also guards) and the list of suspected duplicates with its merge.
+SCREEN_ROLES: dict[str, tuple[str, ...]] = {name: tuple(roles) for name, roles in _RULES["screen_roles"].items()}
+
 ROLE_ZH = {"admin": "管理员", "manager": "经理", "inspector": "检查员", "crew": "维修人员", "homeowner": "业主"}
 
 

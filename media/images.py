@@ -29,9 +29,11 @@ from typing import Any, TypeVar
 import pillow_heif
 from PIL import Image, ImageOps
 
+from . import errors
 from .budget import budget
+from .errors import MediaError
 from .jpegmeta import NotAJpeg, metadata_size, strip_jpeg
-from .settings import MediaError, MediaSettings
+from .settings import MediaSettings
 
 pillow_heif.register_heif_opener()
 
@@ -268,7 +270,7 @@ def open_checked(path: str, settings: MediaSettings) -> tuple[Image.Image, str]:
         head = fh.read(SNIFF_BYTES)
         mime = sniff(head)
         if mime is None:
-            raise MediaError(415, NOT_AN_IMAGE)
+            raise MediaError(errors.NOT_AN_IMAGE, NOT_AN_IMAGE)
         if mime == "image/jpeg":
             fh.seek(0)
             limit = settings.max_metadata_bytes + HEADER_SLACK
@@ -277,14 +279,16 @@ def open_checked(path: str, settings: MediaSettings) -> tuple[Image.Image, str]:
     try:
         img = Image.open(path, formats=[PIL_FORMATS[mime]])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError(422, "图片像素过多 / The image has too many pixels") from exc
+        raise MediaError(errors.TOO_MANY_PIXELS, "图片像素过多 / The image has too many pixels") from exc
     except Exception as exc:  # Pillow raises many types for a broken header
-        raise MediaError(422, "图片文件已损坏，无法读取 / The image file is damaged and cannot be read") from exc
+        raise MediaError(
+            errors.DAMAGED, "图片文件已损坏，无法读取 / The image file is damaged and cannot be read"
+        ) from exc
     w, h = img.size
     if w <= 0 or h <= 0 or w * h > settings.max_pixels:
         img.close()
         raise MediaError(
-            422,
+            errors.TOO_MANY_PIXELS,
             f"图片像素过多（上限 {settings.max_pixels:,}） / "
             f"The image has too many pixels (limit {settings.max_pixels:,})",
         )
@@ -298,10 +302,10 @@ def _check_metadata(header: bytes, truncated: bool, settings: MediaSettings) -> 
     try:
         segments, size, reached = metadata_size(header)
     except NotAJpeg as exc:
-        raise MediaError(422, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
+        raise MediaError(errors.DAMAGED, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
     if segments > settings.max_metadata_segments or size > settings.max_metadata_bytes or (truncated and not reached):
         raise MediaError(
-            422,
+            errors.TOO_MUCH_METADATA,
             f"照片附带的元数据过多（上限 {settings.max_metadata_segments} 段、"
             f"{settings.max_metadata_bytes // 1024} KB），请用相机原图或重新拍摄 / The photo carries too much "
             f"metadata (limit {settings.max_metadata_segments} segments, {settings.max_metadata_bytes // 1024} KB)",
@@ -374,7 +378,7 @@ def inspect(path: str, settings: MediaSettings) -> Inspected:
         if cost > settings.max_decode_bytes:
             mb = settings.max_decode_bytes // (1024 * 1024)
             raise MediaError(
-                422,
+                errors.TOO_MUCH_MEMORY,
                 f"图片过大，处理需要的内存超过 {mb} MB 上限，请缩小后再传 / "
                 f"The image would need more than {mb} MB of memory to process; send a smaller one",
             )
@@ -438,9 +442,9 @@ def _render(path: str, settings: MediaSettings, found: Inspected) -> Processed:
         try:
             img.load()  # the one decode; a truncated or corrupt file fails here
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise MediaError(422, "图片像素过多 / The image has too many pixels") from exc
+            raise MediaError(errors.TOO_MANY_PIXELS, "图片像素过多 / The image has too many pixels") from exc
         except Exception as exc:
-            raise MediaError(422, "图片文件不完整或已损坏 / The image file is truncated or damaged") from exc
+            raise MediaError(errors.DAMAGED, "图片文件不完整或已损坏 / The image file is truncated or damaged") from exc
         derivative_mime = found.derivative_mime
         display: bytes | None
         if mime == "image/jpeg":  # the original is kept as it is, so only the small images are turned
@@ -466,7 +470,7 @@ def _render(path: str, settings: MediaSettings, found: Inspected) -> Processed:
         try:
             clean, clean_mime = stripping(), "image/jpeg"
         except NotAJpeg as exc:
-            raise MediaError(422, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
+            raise MediaError(errors.DAMAGED, "JPEG 结构损坏 / The JPEG structure is damaged") from exc
 
     return Processed(
         mime=mime,

@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 from domain import dialects
 from domain.models import Photo, PhotoUploader, utcnow
 
+from . import errors
+from .errors import MediaError
 from .images import inspect, render
 from .jobs import enqueue
-from .settings import MediaError, MediaSettings
+from .settings import MediaSettings
 from .storage import Storage, photo_key
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -37,18 +39,21 @@ READ_SIZE = 1024 * 1024
 def check_sha256(value: str) -> str:
     value = value.lower()
     if not SHA256_RE.match(value):
-        raise MediaError(400, "照片编号应为 64 位十六进制 SHA-256 / A photo is named by its 64-hex-digit SHA-256")
+        raise MediaError(
+            errors.BAD_NAME, "照片编号应为 64 位十六进制 SHA-256 / A photo is named by its 64-hex-digit SHA-256"
+        )
     return value
 
 
 def too_large(settings: MediaSettings) -> MediaError:
     mb = settings.max_bytes / (1024 * 1024)
-    return MediaError(413, f"照片超过 {mb:.0f} MB 上限 / The photo is larger than the {mb:.0f} MB limit")
+    return MediaError(errors.TOO_LARGE, f"照片超过 {mb:.0f} MB 上限 / The photo is larger than the {mb:.0f} MB limit")
 
 
 def mismatch() -> MediaError:
     return MediaError(
-        422, "照片内容与其 SHA-256 不符，可能传输出错，请重传 / The bytes do not match the SHA-256; please upload again"
+        errors.HASH_MISMATCH,
+        "照片内容与其 SHA-256 不符，可能传输出错，请重传 / The bytes do not match the SHA-256; please upload again",
     )
 
 

@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from domain.models import Photo, PhotoJob, utcnow
 
+from .errors import MediaError
 from .images import Processed, inspect, render
-from .settings import MediaError, MediaSettings
+from .settings import MediaSettings
 from .storage import Storage, photo_key
 
 Clock = Callable[[], datetime]

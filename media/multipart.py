@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from domain.models import PhotoUpload, utcnow
 
-from .settings import MediaError, MediaSettings
+from . import errors
+from .errors import MediaError
+from .settings import MediaSettings
 from .storage import BlobNotFound, Multipart, Part, Storage
 from .uploads import Progress, _ingest_and_close, discard, incoming_key, mismatch, start
 
@@ -28,7 +30,10 @@ MAX_PARTS = 10_000  # S3's limit
 
 
 def unavailable() -> MediaError:
-    return MediaError(409, "当前存储不支持直传，请使用普通上传 / Direct upload needs S3 storage; use PUT instead")
+    return MediaError(
+        errors.DIRECT_UNAVAILABLE,
+        "当前存储不支持直传，请使用普通上传 / Direct upload needs S3 storage; use PUT instead",
+    )
 
 
 def _multipart(storage: Storage) -> Multipart:
@@ -52,7 +57,7 @@ def begin(
     multipart = _multipart(storage)
     upload = start(session, settings, user_id, sha256, size, mime, method="s3_multi")
     if math.ceil(size / settings.s3_part_bytes) > MAX_PARTS:
-        raise MediaError(413, "文件分块过多 / The file needs too many parts")
+        raise MediaError(errors.TOO_MANY_PARTS, "文件分块过多 / The file needs too many parts")
     if upload.s3_upload_id is None:
         upload.s3_upload_id = multipart.create(incoming_key(upload.id), "application/octet-stream")
         session.flush()
@@ -71,7 +76,7 @@ def presign(storage: Storage, settings: MediaSettings, upload: PhotoUpload, numb
     total = part_count(upload, settings)
     bad = [n for n in numbers if not 1 <= n <= total]
     if bad:
-        raise MediaError(422, f"分块编号应在 1 到 {total} 之间 / Part numbers run from 1 to {total}")
+        raise MediaError(errors.BAD_PART_NUMBER, f"分块编号应在 1 到 {total} 之间 / Part numbers run from 1 to {total}")
     assert upload.s3_upload_id is not None
     key = incoming_key(upload.id)
     return [
@@ -90,7 +95,9 @@ def received(session: Session, storage: Storage, settings: MediaSettings, upload
         parts = multipart.parts(incoming_key(upload.id), upload.s3_upload_id)
     except BlobNotFound as exc:
         discard(session, storage, upload)
-        raise MediaError(409, "上传已失效，请重新开始 / The upload is gone from storage; please start again") from exc
+        raise MediaError(
+            errors.UPLOAD_BROKEN, "上传已失效，请重新开始 / The upload is gone from storage; please start again"
+        ) from exc
     total = part_count(upload, settings)
     return [p for p in parts if 1 <= p.number <= total and p.size == part_size(upload, settings, p.number)]
 
@@ -107,7 +114,9 @@ def complete(session: Session, storage: Storage, settings: MediaSettings, upload
     missing = sorted(set(range(1, part_count(upload, settings) + 1)) - {p.number for p in parts})
     if missing:
         shown = ", ".join(map(str, missing[:20]))
-        raise MediaError(409, f"还缺分块 {shown}，请继续上传 / Parts {shown} have not arrived; send them first")
+        raise MediaError(
+            errors.PARTS_MISSING, f"还缺分块 {shown}，请继续上传 / Parts {shown} have not arrived; send them first"
+        )
     key = incoming_key(upload.id)
     assert upload.s3_upload_id is not None
     multipart.complete(key, upload.s3_upload_id, sorted(parts, key=lambda p: p.number))

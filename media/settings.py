@@ -9,15 +9,6 @@ from datetime import timedelta, timezone
 from typing import Any
 
 
-class MediaError(Exception):
-    """Something a client did wrong with a photo: carries the HTTP status and a bilingual message."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 @dataclass(frozen=True)
 class MediaSettings:
     max_bytes: int = 40 * 1024 * 1024

@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session
 
 from domain.models import Photo, PhotoUpload, PhotoUploadChunk, utcnow
 
+from . import errors
+from .errors import MediaError
 from .images import NOT_AN_IMAGE, sniff
 from .ingest import Spooled, hash_file, ingest, mismatch, too_large
-from .settings import MediaError, MediaSettings
+from .settings import MediaSettings
 from .storage import BlobNotFound, PresignedPost, Storage
 
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
@@ -64,7 +66,7 @@ def start(
     """
     now = now or utcnow()
     if size <= 0:
-        raise MediaError(422, "文件大小应大于 0 / The size must be more than 0 bytes")
+        raise MediaError(errors.EMPTY, "文件大小应大于 0 / The size must be more than 0 bytes")
     if size > settings.max_bytes:
         raise too_large(settings)
     live = PhotoUpload.updated_at >= now - settings.upload_ttl
@@ -81,7 +83,7 @@ def start(
     ).one()
     if count >= settings.max_open_uploads or held + size > settings.max_open_upload_bytes:
         raise MediaError(
-            429,
+            errors.TOO_MANY_OPEN,
             f"未完成的上传过多（上限 {settings.max_open_uploads} 个、"
             f"{settings.max_open_upload_bytes // (1024 * 1024)} MB），请先完成或等待已有上传 / Too many unfinished "
             f"uploads (limit {settings.max_open_uploads}, {settings.max_open_upload_bytes // (1024 * 1024)} MB); "
@@ -98,7 +100,9 @@ def start(
 def find(session: Session, upload_id: uuid.UUID, user_id: int) -> PhotoUpload:
     upload = session.get(PhotoUpload, upload_id)
     if upload is None or upload.user_id != user_id:
-        raise MediaError(404, "上传任务不存在或已结束 / No such upload (it may have finished or expired)")
+        raise MediaError(
+            errors.UPLOAD_NOT_FOUND, "上传任务不存在或已结束 / No such upload (it may have finished or expired)"
+        )
     return upload
 
 
@@ -112,16 +116,16 @@ def append(
 ) -> Progress:
     """Store one chunk at ``offset`` (which must be the session's offset) and finish when it is complete."""
     if upload.method != "chunked":
-        raise MediaError(409, "此上传任务不接受分块 / This upload does not take chunks")
+        raise MediaError(errors.WRONG_KIND, "此上传任务不接受分块 / This upload does not take chunks")
     if offset != upload.offset:
         raise MediaError(
-            409,
+            errors.OFFSET_MISMATCH,
             f"上传位置应为 {upload.offset}，请从该处继续 / Upload-Offset must be {upload.offset}; continue from there",
         )
     remaining = upload.size - upload.offset
     chunk = _read_limited(stream, min(remaining, MAX_CHUNK_BYTES))
     if offset == 0 and chunk and sniff(chunk[:64]) is None:
-        raise MediaError(415, NOT_AN_IMAGE)
+        raise MediaError(errors.NOT_AN_IMAGE, NOT_AN_IMAGE)
     if chunk:
         key = f"uploads/{upload.id}/{offset:012d}-{secrets.token_hex(4)}"
         storage.put_bytes(key, chunk, "application/octet-stream")
@@ -134,7 +138,7 @@ def append(
             storage.delete(key)  # a concurrent request appended this range first
             session.refresh(upload)
             raise MediaError(
-                409,
+                errors.OFFSET_MISMATCH,
                 f"上传位置已变为 {upload.offset}，请从该处继续 / "
                 f"The upload moved on to {upload.offset}; continue from there",
             )
@@ -151,7 +155,8 @@ def _read_limited(stream: object, limit: int) -> bytes:
     data = read(limit + 1)
     if len(data) > limit:
         raise MediaError(
-            413, "分块超出剩余大小或单块上限 / The chunk is longer than what remains or the chunk size limit"
+            errors.CHUNK_TOO_LONG,
+            "分块超出剩余大小或单块上限 / The chunk is longer than what remains or the chunk size limit",
         )
     return bytes(data)
 
@@ -167,14 +172,18 @@ def finish(session: Session, storage: Storage, settings: MediaSettings, upload: 
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
                 if chunk.offset != expected:
-                    raise MediaError(409, "上传分块不连续，请重新上传 / The upload has a gap; please start again")
+                    raise MediaError(
+                        errors.UPLOAD_BROKEN, "上传分块不连续，请重新上传 / The upload has a gap; please start again"
+                    )
                 with storage.open(chunk.key) as src:
                     shutil.copyfileobj(src, out, 1024 * 1024)
                 expected += chunk.size
         return _ingest_and_close(session, storage, settings, upload, path, [c.key for c in chunks])
     except BlobNotFound as exc:
         discard(session, storage, upload)
-        raise MediaError(409, "上传分块已丢失，请重新上传 / Part of the upload is gone; please start again") from exc
+        raise MediaError(
+            errors.UPLOAD_BROKEN, "上传分块已丢失，请重新上传 / Part of the upload is gone; please start again"
+        ) from exc
     finally:
         os.unlink(path)
 
@@ -256,18 +265,21 @@ def start_direct(
     upload = start(session, settings, user_id, sha256, size, mime, method="s3_post")
     form = storage.presigned_post(incoming_key(upload.id), size, settings.url_ttl)
     if form is None:
-        raise MediaError(409, "当前存储不支持直传，请使用普通上传 / Direct upload needs S3 storage; use PUT instead")
+        raise MediaError(
+            errors.DIRECT_UNAVAILABLE,
+            "当前存储不支持直传，请使用普通上传 / Direct upload needs S3 storage; use PUT instead",
+        )
     return upload, form
 
 
 def confirm_direct(session: Session, storage: Storage, settings: MediaSettings, upload: PhotoUpload) -> Progress:
     """The browser says it has POSTed the bytes: check the object, then ingest it like any upload."""
     if upload.method != "s3_post":
-        raise MediaError(409, "此上传任务不是直传 / This upload is not a direct upload")
+        raise MediaError(errors.WRONG_KIND, "此上传任务不是直传 / This upload is not a direct upload")
     key = incoming_key(upload.id)
     found = storage.stat(key)
     if found is None:
-        raise MediaError(409, "尚未收到上传的文件 / The file has not arrived yet")
+        raise MediaError(errors.NOT_ARRIVED, "尚未收到上传的文件 / The file has not arrived yet")
     if found.size != upload.size:
         discard(session, storage, upload)
         raise mismatch()

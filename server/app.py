@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .defects import views as defect_views
     from .docs import bp as docs_bp
     from .followup import views as followup_views
+    from .followup import webhooks as _followup_webhooks  # noqa: F401  (registers its routes on followup_views.blp)
     from .library import views as library_views
     from .notifications import views as notification_views
     from .photos import init_app as init_media
@@ -92,6 +93,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blp)
     errorcodes.document(api.spec)
+    from domain.rounds.risk import gate_check
+    from domain.stats import gate
+
+    gate.register_checklist_provider(gate_check)  # the risk check is the gate's 风险检查通过 criterion
     uow.init_app(app)  # after every view is registered: each request is one unit of work
     register_cli(app)
     from .sync_api.heap import tune as tune_gc

@@ -34,9 +34,12 @@ def register_cli(app: Flask) -> None:
         summary = load_demo(dbs())
         db.session.commit()
         plans = _demo_plan_images(app, summary.project_id)
+        photos = _demo_photos(summary.project_id)
         click.echo(f"演示项目 / demo project #{summary.project_id}: {summary.units} units, {summary.defects} defects")
         if plans:
             click.echo(f"户型图 / floor plans drawn: {plans}")
+        if photos:
+            click.echo(f"缺陷照片 / defect photos attached: {photos}")
         click.echo("演示账号 / demo logins (username / password / role):")
         for username, password, role in summary.logins:
             click.echo(f"  {username:<12} {password:<10} {role}")
@@ -147,6 +150,17 @@ def register_cli(app: Flask) -> None:
     from .followup.commands import register as register_followup
 
     register_followup(app)
+
+
+def _demo_photos(project_id: int) -> int:
+    """Before-photos for the demo's defects and after-photos for the repaired ones (once)."""
+    from .demo.photos import attach_demo_photos
+    from .photos import media
+
+    m = media()
+    count = attach_demo_photos(dbs(), m.storage, m.settings, project_id)
+    db.session.commit()
+    return count
 
 
 def _demo_plan_images(app: Flask, project_id: int) -> int:

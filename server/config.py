@@ -70,6 +70,8 @@ def from_env(instance_path: str) -> dict[str, Any]:
         "MEDIA_FONT": os.environ.get("MEDIA_FONT") or None,
         # worker: thumbnails and display copies come from `flask photos work`; inline: in the upload request.
         "MEDIA_DERIVATIVES": os.environ.get("MEDIA_DERIVATIVES", "worker"),
+        # An image worker's hold on a job: longer than the slowest photo; a killed worker's job waits this long.
+        "MEDIA_JOB_LEASE_SECONDS": _int("MEDIA_JOB_LEASE_SECONDS", 120),
         "MEDIA_UPLOAD_TTL_HOURS": _int(
             "MEDIA_UPLOAD_TTL_HOURS", 24
         ),  # unfinished uploads expire  # a CJK font file for plans and annotations

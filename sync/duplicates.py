@@ -102,7 +102,12 @@ def merge_pair(
     note(dup.id, "merged_into", str(into.id))
     note(into.id, "merged_from", str(dup.id))
     if link is None:
-        session.add(DefectDuplicate(defect_id=dup.id, duplicate_of_id=into.id, state="merged", by_id=user.id, at=now))
+        session.add(
+            DefectDuplicate(
+                defect_id=dup.id, duplicate_of_id=into.id, project_id=dup.project_id, state="merged", by_id=user.id,
+                at=now,
+            )
+        )  # fmt: skip
     else:
         link.state, link.by_id, link.at = "merged", user.id, now
     changes.defect(into)

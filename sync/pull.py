@@ -150,6 +150,8 @@ class _FeedPage:
     last: int
     more: bool
     latest: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)  # (kind, entity id) → defect id
+    # Per defect of the page: was any of its rows' before-keys visible to the user, and were all of them.
+    seen: dict[uuid.UUID, tuple[bool, bool]] = field(default_factory=dict)
 
     def ids_of(self, kind: str, defects: set[uuid.UUID] | dict[uuid.UUID, Any]) -> list[str]:
         return [e for (k, e), d in self.latest.items() if k == kind and d in defects]
@@ -166,21 +168,24 @@ class _Transitions:
 
 def _delta(session: Session, user: User, cur: Cursor, project_id: int | None, limit: int) -> dict[str, Any]:
     """The next ``limit`` feed rows after the cursor, answered with the current state of what they name."""
-    page = _read_feed(session, cur.seq, project_id, limit)
+    page = _read_feed(session, user, cur.seq, project_id, limit)
     if page is None:
         return {"changes": [], "cursor": Cursor(cur.seq, cur.version).encode(), "more": False}
     dialect = dialects.of(session)
     defect_ids = set(page.latest.values())
     visible = dict(dialect.defect_entries(session, dialect.one_of(Defect.id, defect_ids), policy.defect_filter(user)))
-    moved = _transitions(session, user, page, project_id, visible, defect_ids - set(visible))
+    moved = _transitions(session, page, visible, defect_ids - set(visible))
     comments, conflicts = _related(session, page, visible, moved.entered)
     changes = _assemble(page, visible, moved, comments, conflicts)
     return {"changes": changes, "cursor": Cursor(page.last, cur.version).encode(), "more": page.more}
 
 
-def _read_feed(session: Session, since: int, project_id: int | None, limit: int) -> _FeedPage | None:
-    """The feed rows in (since, …], at most ``limit``; None when there are none."""
-    stmt = select(SyncChange.seq, SyncChange.kind, SyncChange.entity_id, SyncChange.defect_id).where(
+def _read_feed(session: Session, user: User, since: int, project_id: int | None, limit: int) -> _FeedPage | None:
+    """The feed rows in (since, …], at most ``limit``; None when there are none. Each row comes with whether
+    its before-change scope keys were visible to the user (NULL keys count as not visible), so that one
+    statement tells both what the page names and how its defects moved (see ``_transitions``)."""
+    seen = case((was_visible(user), True), else_=False)
+    stmt = select(SyncChange.seq, SyncChange.kind, SyncChange.entity_id, SyncChange.defect_id, seen).where(
         SyncChange.seq > since
     )
     if project_id is not None:
@@ -191,38 +196,31 @@ def _read_feed(session: Session, since: int, project_id: int | None, limit: int)
     more = len(rows) > limit
     rows = rows[:limit]
     page = _FeedPage(since, rows[-1].seq, more)
-    for _, kind, entity_id, defect_id in rows:
+    for _, kind, entity_id, defect_id, visible in rows:
         page.latest.pop((kind, entity_id), None)  # keep insertion order by latest seq
         page.latest[(kind, entity_id)] = defect_id
+        ever, always = page.seen.get(defect_id, (False, True))
+        page.seen[defect_id] = (ever or bool(visible), always and bool(visible))
     return page
 
 
 def _transitions(
     session: Session,
-    user: User,
     page: _FeedPage,
-    project_id: int | None,
     visible: dict[uuid.UUID, Any],
     hidden: set[uuid.UUID],
 ) -> _Transitions:
-    """One query tells, per defect of the page, whether any of its rows in (since, last] has before-keys the
-    user could see, and whether any has before-keys they could not (NULL keys count as not visible).
+    """Per defect of the page, from whether any of its rows in (since, last] had before-keys the user could
+    see, and whether any had before-keys they could not (read with the feed rows):
 
     - Hidden now, visible in one of those states: the device may have been sent that state (a page sends
       the current state, which can be newer than the page's last row; a snapshot page is read after its
       feed position), so it is evicted. Evicting a defect the device lacks is harmless.
     - Visible now, hidden in one of those states: the defect entered the user's scope, and the device may
       lack its older comments and conflicts, which have no rows after the cursor: they are sent."""
-    seen = case((was_visible(user), 1), else_=0)
-    # The page's rows are those in (since, last] (of the project, if one is asked for).
-    states = select(SyncChange.defect_id, func.max(seen), func.min(seen)).where(
-        SyncChange.seq > page.since, SyncChange.seq <= page.last
-    )
-    if project_id is not None:
-        states = states.where(SyncChange.project_id == project_id)
     had: set[uuid.UUID] = set()
     entered: set[uuid.UUID] = set()
-    for defect_id, ever_visible, always_visible in session.execute(states.group_by(SyncChange.defect_id)):
+    for defect_id, (ever_visible, always_visible) in page.seen.items():
         if defect_id in hidden and ever_visible and page.since > 0:
             had.add(defect_id)
         elif defect_id in visible and not always_visible:

@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from domain import policy
 from domain.models import AppliedMutation, Defect, DefectHistory, Device, StatusCommand, User, utcnow
 from domain.models.sync import HLC_LENGTH
+from domain.rounds.duplicates import flag_arrivals
 from domain.rules import MUTATION_ROLES, ROLE_ZH
 
 from . import hlc, merge
@@ -325,6 +326,10 @@ def _push_once(session: Session, user: User, device_id: str, mutations: Sequence
     outcome = Outcome(results, SERVER_CLOCK.tick(), applied=len(batch.new), replayed=len(batch.old))
     session.flush()
     work.changes.publish(session, now)
+    # Suspected duplicates are looked for after the lock is taken: a concurrent push from another tablet has
+    # then committed, so of two pushes bringing the same problem the second always sees the first. One
+    # indexed statement, and only when the push created defects.
+    flag_arrivals(session, device.id, work.created.ids, now)
     return outcome
 
 

@@ -7,6 +7,8 @@ and climbs after 3 and 7 days (1 and 3 for A-grade defects and urgent types such
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,7 +37,8 @@ LADDER = ((1, 0, 0, "crew"), (2, 72, 24, "manager"), (3, 168, 72, "regional"))
 DUE_SOON_HOURS = 24
 
 
-def is_leak(t: DefectType) -> bool:
+def is_leak(t: Any) -> bool:
+    """A leak type (a DefectType, or any row with its ``code`` and ``name_zh``)."""
     return "leak" in t.code or "渗漏" in t.name_zh
 
 

@@ -6,6 +6,9 @@ backoff, or after ``max_attempts`` failures leaves it dead (a dead letter, kept 
 Every request carries the message's idempotency key, so a receiver that saw a message whose answer was
 lost can drop the repeat.
 
+E-mail to a user in their quiet hours (``quiet``) is not sent: it waits, without counting an attempt, until
+they end.
+
 Webhook signature: ``X-Yanshou-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` with
 ``X-Yanshou-Timestamp`` (Unix seconds): a receiver recomputes it and refuses stale timestamps (replays).
 """
@@ -27,7 +30,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Defect, DefectType, OutboxMessage, Unit, Webhook
+from ..models import Defect, DefectType, NotifySettings, OutboxMessage, Unit, Webhook
+from . import quiet
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Report:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    deferred: int = 0  # e-mail held back by the recipient's quiet hours
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -129,6 +134,13 @@ def _send(session: Session, msg: OutboxMessage, settings: Settings, now: datetim
         raise RuntimeError(f"unknown channel {msg.channel}")
 
 
+def _quiet_until(session: Session, msg: OutboxMessage, now: datetime) -> datetime | None:
+    if msg.channel != "email" or msg.user_id is None:
+        return None
+    prefs = session.get(NotifySettings, msg.user_id)
+    return quiet.ends(prefs.quiet_start, prefs.quiet_end, now) if prefs is not None else None
+
+
 def deliver(session: Session, now: datetime, settings: Settings = Settings()) -> Report:
     """Send one batch of due messages and commit; call again while it reports work."""
     report = Report()
@@ -140,6 +152,11 @@ def deliver(session: Session, now: datetime, settings: Settings = Settings()) ->
         .with_for_update(skip_locked=True)
     )
     for msg in session.scalars(stmt).all():
+        wait = _quiet_until(session, msg, now)
+        if wait is not None:
+            msg.next_attempt_at = wait
+            report.deferred += 1
+            continue
         try:
             _send(session, msg, settings, now)
         except Exception as exc:  # any failure of the channel: retry later, never lose the message
@@ -166,5 +183,6 @@ def deliver_all(session: Session, now: datetime, settings: Settings = Settings()
     while True:
         r = deliver(session, now, settings)
         total.sent, total.retried, total.dead = total.sent + r.sent, total.retried + r.retried, total.dead + r.dead
-        if r.sent + r.retried + r.dead < settings.batch:
+        total.deferred += r.deferred
+        if r.sent + r.retried + r.dead + r.deferred < settings.batch:
             return total

@@ -30,6 +30,17 @@ TITLES = {
 }
 
 
+# The kinds that can reach each role (hooks.py and job.py decide the recipients): the settings screen offers
+# these, so nobody chooses channels for messages they never get.
+ROLE_KINDS = {
+    "crew": ("dispatched", "due_soon", "overdue", "recheck_failed", "disputed", "closed", "digest"),
+    "manager": ("rejected", "overdue", "fixed", "disputed", "closed"),
+    "admin": ("overdue", "fixed", "closed"),
+    "inspector": ("fixed", "disputed", "closed"),
+    "homeowner": ("fixed", "closed"),
+}
+
+
 def crew_of(contractor_id: int | None) -> Any:
     return select(User.id).where(User.role == "crew", User.contractor_id == contractor_id, User.active.is_(True))
 
@@ -54,9 +65,22 @@ def _memo(session: Session, key: tuple[Any, ...], load: Any) -> Any:
     return cache[key]
 
 
+_AUDIENCES = {
+    "crew": lambda project_id, contractor_id: crew_of(contractor_id),
+    "manager": lambda project_id, contractor_id: managers_of(project_id),
+    "regional": lambda project_id, contractor_id: regional(),
+}
+
+
 def target_users(session: Session, notify: str, project_id: int, contractor_id: int | None) -> list[int]:
-    stmt = {"crew": crew_of(contractor_id), "manager": managers_of(project_id), "regional": regional()}[notify]
-    return list(_memo(session, ("users", notify, project_id, contractor_id), lambda: list(session.scalars(stmt))))
+    audience = _AUDIENCES[notify]  # the statement is built only when the transaction has not asked yet
+    return list(
+        _memo(
+            session,
+            ("users", notify, project_id, contractor_id),
+            lambda: list(session.scalars(audience(project_id, contractor_id))),
+        )
+    )
 
 
 def payload(kind: str, d: Defect, level: int | None = None, note: str = "") -> dict[str, Any]:
@@ -89,7 +113,14 @@ def emit(
     data = payload(kind, d, level, note)
     with session.no_autoflush:
         prefs = (
-            {s.user_id: s for s in session.scalars(select(NotifySettings).where(NotifySettings.user_id.in_(users)))}
+            _memo(
+                session,
+                ("prefs", *users),
+                lambda: {
+                    s.user_id: s
+                    for s in session.scalars(select(NotifySettings).where(NotifySettings.user_id.in_(users)))
+                },
+            )
             if users
             else {}
         )
@@ -134,14 +165,18 @@ def emit(
                 }
             )
         if pref is not None and pref.email and tag in pref.email_kinds:
-            outbox.append({**message, "key": f"{key}:e{uid}"[:160], "channel": "email", "target": pref.email})
+            outbox.append(
+                {**message, "key": f"{key}:e{uid}"[:160], "channel": "email", "target": pref.email, "user_id": uid}
+            )
     for hook in hooks:
-        outbox.append({**message, "key": f"{key}:w{hook.id}"[:160], "channel": "webhook", "target": str(hook.id)})
-    _insert_once(session, InboxMessage, inbox)
-    _insert_once(session, OutboxMessage, outbox)
+        outbox.append(
+            {**message, "key": f"{key}:w{hook.id}"[:160], "channel": "webhook", "target": str(hook.id), "user_id": None}
+        )
+    insert_once(session, InboxMessage, inbox)
+    insert_once(session, OutboxMessage, outbox)
 
 
-def _insert_once(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+def insert_once(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """Insert on the transaction's connection, skipping keys already recorded: re-folding a defect's
     status commands may notice the same event again. (Not through the session: that would flush every
     object a push has pending, one statement each.)"""

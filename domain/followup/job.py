@@ -271,6 +271,7 @@ def _notify_escalations(session: Session, run_id: str) -> int:
             _key(r) + ":e" + cast(r.c.user_id, String),
             literal("email"),
             NotifySettings.email,
+            r.c.user_id,
             *_outbox_fields(session, r),
         )
         .select_from(r)
@@ -284,6 +285,7 @@ def _notify_escalations(session: Session, run_id: str) -> int:
             _key(a) + ":w" + cast(Webhook.id, String),
             literal("webhook"),
             cast(Webhook.id, String),
+            literal(None, Integer),
             *_outbox_fields(session, a),
         )
         .select_from(a)
@@ -303,6 +305,7 @@ _OUTBOX_COLUMNS = [
     "key",
     "channel",
     "target",
+    "user_id",
     "kind",
     "project_id",
     "payload",
@@ -315,7 +318,7 @@ _OUTBOX_COLUMNS = [
 
 
 def _outbox_fields(session: Session, a: Any) -> list[Any]:
-    """The outbox columns after key, channel and target, for announcement rows ``a``."""
+    """The outbox columns after key, channel, target and user, for announcement rows ``a``."""
     data = dialects.of(session).json_object(
         "kind",
         "overdue",

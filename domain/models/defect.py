@@ -74,11 +74,14 @@ class Defect(Base):
     __table_args__ = (
         Index("ix_defects_project_id_id", "project_id", "id"),
         Index("ix_defects_contractor_id_id", "contractor_id", "id"),
+        # A unit's defects, and of one type: the push looks up suspected duplicates of each new defect by
+        # both (domain.rounds.duplicates); the unit alone uses its leading column.
+        Index("ix_defects_unit_id_type_id", "unit_id", "type_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_uuid)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     pin_x: Mapped[float | None] = mapped_column(Float)  # 0..1 across the plan image
     pin_y: Mapped[float | None] = mapped_column(Float)

@@ -160,6 +160,7 @@ class OutboxMessage(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)  # idempotency key, sent with the message
     channel: Mapped[str] = mapped_column(String(10))  # email | webhook
     target: Mapped[str] = mapped_column(String(500))  # webhook id or e-mail address
+    user_id: Mapped[int | None] = mapped_column(Integer)  # whose e-mail it is (their quiet hours apply)
     kind: Mapped[str] = mapped_column(String(20))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     payload: Mapped[Any] = mapped_column(JSON)
@@ -187,7 +188,9 @@ class Webhook(Base):
 
 class NotifySettings(Base):
     """A user's e-mail address and channels per event kind, as ",kind,kind," lists (matched with LIKE in the
-    set-based fan-out). Without a row: every kind in the inbox, no e-mail."""
+    set-based fan-out), and quiet hours for e-mail. Without a row: every kind in the inbox, no e-mail.
+    ``digest`` in ``email_kinds`` sends the contractor's daily digest by e-mail too; in ``muted_kinds`` it
+    turns the digest off."""
 
     __tablename__ = "notify_settings"
 
@@ -195,3 +198,6 @@ class NotifySettings(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     email_kinds: Mapped[str] = mapped_column(String(200), default="")  # kinds also sent by e-mail
     muted_kinds: Mapped[str] = mapped_column(String(200), default="")  # kinds kept out of the inbox
+    # Quiet hours (China time, minutes after midnight; may wrap past midnight): e-mail waits until they end.
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -99,15 +99,22 @@ class RiskItem(Base):
 class DefectDuplicate(Base):
     """A pair of defects that look like one problem logged twice: suspected, merged, or dismissed.
 
+    The push records ``suspected`` when a new defect arrives on the unit of an open one of the same type,
+    in the same room or close on the plan, logged from another device (``domain.rounds.duplicates``).
     When merged, ``defect_id`` is voided as a duplicate of ``duplicate_of_id`` (the survivor), which
     received its photos and comments; the row keeps the link."""
 
     __tablename__ = "defect_duplicates"
-    __table_args__ = (UniqueConstraint("defect_id", "duplicate_of_id"),)
+    __table_args__ = (
+        UniqueConstraint("defect_id", "duplicate_of_id"),
+        Index("ix_defect_duplicates_project_id_state", "project_id", "state"),  # a project's open suspicions
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     defect_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"))
     duplicate_of_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("defects.id"), index=True)
-    state: Mapped[str] = mapped_column(String(10), default="merged")  # merged | dismissed
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    state: Mapped[str] = mapped_column(String(10), default="merged")  # suspected | merged | dismissed
+    reason: Mapped[str] = mapped_column(String(10), default="", server_default="")  # same_room | near
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

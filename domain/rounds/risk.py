@@ -1,16 +1,18 @@
 """The project's pre-delivery risk check: load the starter list, record results, and answer the delivery
-gate: ``risk_status(session, project_id, building_id) -> (passed, failing_items)``."""
+gate: ``risk_status(session, project_id, building_id) -> (passed, failing_items)``, and ``gate_check``, the
+provider the gate's 风险检查通过 criterion calls (``domain.stats.gate.register_checklist_provider``)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from domain.models import RiskItem
 
-from .risk_list import RISK_ITEMS
+from .risk_list import CATEGORY_ZH, RISK_ITEMS
 
 RISK_RESULTS = ("pending", "pass", "fail", "na")
 
@@ -52,6 +54,33 @@ def risk_status(session: Session, project_id: int, building_id: int | None) -> t
     if not items or any(i.result == "pending" for i in items):
         return None, []
     return True, []
+
+
+def gate_check(session: Session, project_id: int, building_id: int) -> tuple[bool, list[dict[str, Any]]] | None:
+    """The delivery gate's risk criterion for one building: None when the project keeps no risk check for
+    it (the criterion is skipped); else passed only when every item is passed or not applicable. Failing
+    items block, and so do items nobody has checked yet (a check not done is not a check passed); the
+    blockers list the failing ones first."""
+    items = items_for(session, project_id, building_id)
+    if not items:
+        return None
+    open_items = [i for i in items if i.result == "fail"] + [i for i in items if i.result == "pending"]
+    return not open_items, [blocker(i) for i in open_items]
+
+
+def blocker(item: RiskItem) -> dict[str, Any]:
+    """A risk item as the gate lists it beside blocking defects (``kind`` tells the PWA it is no defect)."""
+    return {
+        "id": f"risk-{item.id}",
+        "kind": "risk",
+        "risk_item_id": item.id,
+        "code": item.code,
+        "category": CATEGORY_ZH.get(item.category, item.category),
+        "title": item.title,
+        "status": item.result,
+        "responsible": item.responsible,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+    }
 
 
 def overdue(items: list[RiskItem], today: date) -> list[RiskItem]:

@@ -170,7 +170,12 @@ def readiness(session: Session, project_id: int, building_id: int) -> dict[str, 
             if checked is None:
                 result = {"value": None, "skipped": "no_checklist", "blocking": [], "blocking_total": 0}
             else:
-                result = {"value": 1 if checked[0] else 0, "blocking": checked[1], "blocking_total": len(checked[1])}
+                blocking = checked[1]
+                result = {
+                    "value": int(checked[0]),
+                    "blocking": blocking[:BLOCKERS_SHOWN],
+                    "blocking_total": len(blocking),
+                }
         target = conf["target"]
         if result.get("skipped"):
             passed = True

@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defectsOfUnit, getDefect } from '../src/store/defects.js';
-import { possibleDuplicates } from '../src/store/duplicates.js';
+import {
+  openSuspects,
+  possibleDuplicates,
+  putSuspects,
+  settleSuspect,
+  suspectsOf,
+  suspectsOfDefect,
+} from '../src/store/duplicates.js';
 import { record } from '../src/store/outbox.js';
 import { freshDb } from './helpers.js';
 
@@ -32,5 +39,28 @@ describe('可能重复 while logging offline', () => {
     expect((await getDefect(B)).status).toBe('void');
     const left = possibleDuplicates(await defectsOfUnit(10), { unit_id: 10, type_id: 7, room_id: 3 });
     expect(left.map((d) => d.id)).toEqual([A]);
+  });
+});
+
+describe('疑似重复 the server recorded, kept for offline', () => {
+  beforeEach(freshDb);
+
+  const pair = { defect_id: B, duplicate_of_id: A, unit_id: 10, type_id: 7, reason: 'near' };
+
+  it('lists a pair until it is merged on the device, and forgets it once settled', async () => {
+    await record([{ name: 'defect.create', args: { id: A, unit_id: 10, type_id: 7 }, local: { project_id: 1 } }]);
+    await record([{ name: 'defect.create', args: { id: B, unit_id: 10, type_id: 7 }, local: { project_id: 1 } }]);
+    await putSuspects(1, [pair]);
+    const defects = new Map([[A, await getDefect(A)], [B, await getDefect(B)]]);
+    expect(openSuspects(await suspectsOf(1), (id) => defects.get(id))).toEqual([pair]);
+    expect(suspectsOfDefect(await suspectsOf(1), A)).toEqual([pair]);
+    expect(suspectsOfDefect(await suspectsOf(1), 'other')).toEqual([]);
+    await record([{ name: 'defect.merge', args: { id: B, into: A } }]);
+    const after = new Map([[A, await getDefect(A)], [B, await getDefect(B)]]);
+    expect(openSuspects(await suspectsOf(1), (id) => after.get(id))).toEqual([]); // B is void now
+    expect(openSuspects([pair], () => undefined)).toEqual([]); // not on this device
+    await settleSuspect(1, B, A);
+    expect(await suspectsOf(1)).toEqual([]);
+    expect(await suspectsOf(2)).toEqual([]);
   });
 });

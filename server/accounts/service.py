@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -73,10 +74,15 @@ ACCOUNT_INACTIVE = define("account_inactive", 403, "This account is deactivated"
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
+    """The user a live token belongs to: one statement, on every authenticated request."""
+    row = session.execute(
+        select(ApiToken.revoked_at, ApiToken.expires_at, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _token_hash(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.User.active:
         return None
-    return row.user
+    return cast(User, row.User)
 
 
 def revoke_token(session: Session, token: str) -> bool:

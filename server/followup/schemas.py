@@ -43,6 +43,10 @@ class FollowupPolicySchema(Schema):
     due_soon_hours = fields.Integer(validate=HOURS)
 
 
+class FollowupPolicyInSchema(FollowupPolicySchema):
+    remove_types = fields.List(fields.Integer(validate=ID), validate=validate.Length(max=500))
+
+
 class FollowupSchema(FollowupPolicySchema):
     ladder = fields.List(fields.Nested(LadderStepSchema))
     routes = fields.List(fields.Nested(ContractorRouteSchema))
@@ -59,6 +63,7 @@ class RoutesSchema(Schema):
 class FollowupChangeSchema(Schema):
     id = fields.Integer()
     user_id = fields.Integer(allow_none=True)
+    user_name = fields.String()
     at = fields.DateTime()
     what = fields.String()
     old = fields.Raw(allow_none=True)
@@ -101,8 +106,19 @@ class WebhookSchema(Schema):
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=500))
     secret = fields.String(load_only=True, validate=validate.Length(min=16, max=128))
     format = fields.String(load_default="json", validate=validate.OneOf(WEBHOOK_FORMATS))
-    kinds = fields.List(fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[])
+    kinds = fields.List(
+        fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[], validate=validate.Length(max=20)
+    )
     active = fields.Boolean(load_default=True)
+    last_status = fields.String(dump_only=True, allow_none=True)  # pending | sent | dead, of the latest message
+    last_error = fields.String(dump_only=True)
+    last_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class WebhookTestSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    status = fields.String()
 
 
 class DeadlinesSchema(Schema):

@@ -3,7 +3,6 @@ deadline overrides and escalation records. Managers change the set-up; every cha
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
@@ -11,7 +10,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
 from domain import policy
-from domain.followup import deadlines, defaults
+from domain.errors import DomainError
+from domain.followup import deadlines, defaults, setup
 from domain.models import (
     Contractor,
     ContractorRoute,
@@ -26,7 +26,6 @@ from domain.models import (
     TypeDeadline,
     Unit,
     User,
-    Webhook,
     utcnow,
 )
 from sync.feed import ChangeSet, scope_keys
@@ -42,11 +41,10 @@ from .schemas import (
     EscalationQuerySchema,
     EscalationSchema,
     FollowupChangeSchema,
-    FollowupPolicySchema,
+    FollowupPolicyInSchema,
     FollowupSchema,
     LadderSchema,
     RoutesSchema,
-    WebhookSchema,
 )
 
 blp = Blueprint("followup", __name__, url_prefix="/api", description="Deadlines, escalation and dispatch help")
@@ -135,11 +133,14 @@ def get_followup(project_id: int) -> Any:
 
 @blp.route("/projects/<int:project_id>/followup/policy", methods=["PUT"])
 @login_required()
-@blp.arguments(FollowupPolicySchema)
+@blp.arguments(FollowupPolicyInSchema)
 @blp.response(200, FollowupSchema)
 def put_policy(body: dict[str, Any], project_id: int) -> Any:
-    """Change time limits (rows given replace those of the same category and severity / type)."""
+    """Change time limits: rows given replace those of the same category and severity / type;
+    ``remove_types`` drops types' own limits (they follow their category again)."""
     user = _managed(project_id)
+    setup.check_limits(body.get("policy", []), "policy")
+    setup.check_limits(body.get("types", []), "types")
     defaults.ensure_project(dbs(), project_id)
     old = _setup(project_id)
     for row in body.get("policy", []):
@@ -154,7 +155,11 @@ def put_policy(body: dict[str, Any], project_id: int) -> Any:
         p.response_minutes, p.fix_minutes = row["response_minutes"], row["fix_minutes"]
     for row in body.get("types", []):
         if db.session.get(DefectType, row["type_id"]) is None:
-            abort(422, message=f"缺陷类型 {row['type_id']} 不存在 / Defect type {row['type_id']} does not exist")
+            raise DomainError(
+                setup.TYPE_UNKNOWN,
+                f"缺陷类型 {row['type_id']} 不存在 / Defect type {row['type_id']} does not exist",
+                type_id=row["type_id"],
+            )
         t = db.session.scalar(
             select(TypeDeadline).where(TypeDeadline.project_id == project_id, TypeDeadline.type_id == row["type_id"])
         )
@@ -162,6 +167,14 @@ def put_policy(body: dict[str, Any], project_id: int) -> Any:
             t = TypeDeadline(project_id=project_id, type_id=row["type_id"])
             db.session.add(t)
         t.response_minutes, t.fix_minutes, t.urgent = row["response_minutes"], row["fix_minutes"], row["urgent"]
+    if body.get("remove_types"):
+        given = {row["type_id"] for row in body.get("types", [])}
+        db.session.execute(
+            delete(TypeDeadline).where(
+                TypeDeadline.project_id == project_id,
+                TypeDeadline.type_id.in_(set(body["remove_types"]) - given),
+            )
+        )
     if "due_soon_hours" in body:
         settings = db.session.get(FollowupSettings, project_id)
         assert settings is not None
@@ -186,12 +199,8 @@ def put_policy(body: dict[str, Any], project_id: int) -> Any:
 def put_ladder(body: dict[str, Any], project_id: int) -> Any:
     """Replace the escalation ladder: levels 1..n, thresholds rising with the level."""
     user = _managed(project_id)
-    steps = sorted(body["steps"], key=lambda s: s["level"])
-    if [s["level"] for s in steps] != list(range(1, len(steps) + 1)):
-        abort(422, message="级别须从 1 起连续 / Levels must run 1, 2, 3 … without gaps")
-    for a, b in zip(steps, steps[1:]):
-        if b["after_hours"] < a["after_hours"] or b["urgent_after_hours"] < a["urgent_after_hours"]:
-            abort(422, message="高级别的时限不能早于低级别 / A higher level cannot come sooner than a lower one")
+    steps = setup.check_ladder(body["steps"])
+    defaults.ensure_project(dbs(), project_id)  # the history's "before" is the ladder in force, defaults included
     old = _setup(project_id)["ladder"]
     db.session.execute(delete(EscalationStep).where(EscalationStep.project_id == project_id))
     for s in steps:
@@ -213,7 +222,11 @@ def put_routes(body: dict[str, Any], project_id: int) -> Any:
     seen = set()
     for r in body["routes"]:
         if db.session.get(Contractor, r["contractor_id"]) is None:
-            abort(422, message=f"施工单位 {r['contractor_id']} 不存在 / Contractor {r['contractor_id']} does not exist")
+            raise DomainError(
+                setup.ROUTE_CONTRACTOR_UNKNOWN,
+                f"施工单位 {r['contractor_id']} 不存在 / Contractor {r['contractor_id']} does not exist",
+                contractor_id=r["contractor_id"],
+            )
         if r["building_id"] is not None:
             b = db.session.scalar(
                 select(Unit.building_id)
@@ -221,12 +234,17 @@ def put_routes(body: dict[str, Any], project_id: int) -> Any:
                 .limit(1)
             )
             if b is None:
-                abort(
-                    422,
-                    message=f"楼栋 {r['building_id']} 不在本项目 / Building {r['building_id']} is not in this project",
+                raise DomainError(
+                    setup.ROUTE_BUILDING_UNKNOWN,
+                    f"楼栋 {r['building_id']} 不在本项目 / Building {r['building_id']} is not in this project",
+                    building_id=r["building_id"],
                 )
         if (r["trade"], r["building_id"]) in seen:
-            abort(422, message=f"工种重复：{r['trade']} / The trade {r['trade']} is listed twice for one building")
+            raise DomainError(
+                setup.ROUTE_DUPLICATE,
+                f"工种重复：{r['trade']} / The trade {r['trade']} is listed twice for one building",
+                trade=r["trade"],
+            )
         seen.add((r["trade"], r["building_id"]))
     old = _setup(project_id)["routes"]
     db.session.execute(delete(ContractorRoute).where(ContractorRoute.project_id == project_id))
@@ -243,10 +261,26 @@ def put_routes(body: dict[str, Any], project_id: int) -> Any:
 @login_required()
 @blp.response(200, FollowupChangeSchema(many=True))
 def get_changes(project_id: int) -> Any:
-    """Every change to the project's follow-up set-up, newest first."""
+    """Every change to the project's follow-up set-up, newest first, with who made it."""
     _staff_project(project_id)
-    stmt = select(FollowupChange).where(FollowupChange.project_id == project_id).order_by(FollowupChange.id.desc())
-    return db.session.scalars(stmt.limit(500)).all()
+    stmt = (
+        select(FollowupChange, User.display_name)
+        .outerjoin(User, User.id == FollowupChange.user_id)
+        .where(FollowupChange.project_id == project_id)
+        .order_by(FollowupChange.id.desc())
+    )
+    return [
+        {
+            "id": c.id,
+            "user_id": c.user_id,
+            "user_name": name or "",
+            "at": c.at,
+            "what": c.what,
+            "old": c.old,
+            "new": c.new,
+        }
+        for c, name in db.session.execute(stmt.limit(500))
+    ]
 
 
 def _visible_defect(defect_id: uuid.UUID) -> Defect:
@@ -357,55 +391,3 @@ def acknowledge(escalation_id: int) -> Any:
         e.acknowledged_by_id, e.acknowledged_at = user.id, utcnow()
         db.session.flush()
     return e
-
-
-@blp.route("/projects/<int:project_id>/webhooks")
-@login_required()
-@blp.response(200, WebhookSchema(many=True))
-def list_webhooks(project_id: int) -> Any:
-    _managed(project_id)
-    hooks = db.session.scalars(select(Webhook).where(Webhook.project_id == project_id).order_by(Webhook.id)).all()
-    return [_hook(h) for h in hooks]
-
-
-def _hook(h: Webhook) -> dict[str, Any]:
-    return {
-        "id": h.id,
-        "project_id": h.project_id,
-        "url": h.url,
-        "format": h.format,
-        "kinds": [k for k in h.kinds.split(",") if k],
-        "active": h.active,
-    }
-
-
-@blp.route("/projects/<int:project_id>/webhooks", methods=["POST"])
-@login_required()
-@blp.arguments(WebhookSchema)
-@blp.response(201, WebhookSchema)
-def add_webhook(body: dict[str, Any], project_id: int) -> Any:
-    """Add a webhook; the signing secret is generated unless given, and shown once in ``X-Webhook-Secret``."""
-    user = _managed(project_id)
-    secret = body.get("secret") or secrets.token_urlsafe(32)
-    kinds = "," + ",".join(body["kinds"]) + "," if body["kinds"] else ""
-    h = Webhook(
-        project_id=project_id, url=body["url"], secret=secret, format=body["format"], kinds=kinds, active=body["active"]
-    )
-    db.session.add(h)
-    db.session.flush()
-    _record(project_id, user, "webhook", None, _hook(h))
-    db.session.flush()
-    return _hook(h), 201, {"X-Webhook-Secret": secret}
-
-
-@blp.route("/projects/<int:project_id>/webhooks/<int:webhook_id>", methods=["DELETE"])
-@login_required()
-@blp.response(204)
-def remove_webhook(project_id: int, webhook_id: int) -> None:
-    user = _managed(project_id)
-    h = db.session.get(Webhook, webhook_id)
-    if h is None or h.project_id != project_id:
-        abort(404, message="Webhook 不存在 / No such webhook")
-    _record(project_id, user, "webhook", _hook(h), None)
-    h.active = False
-    db.session.flush()

@@ -8,6 +8,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select, update
 
+from domain.errors import DomainError
+from domain.followup import quiet, setup
+from domain.followup.events import ROLE_KINDS
 from domain.models import InboxMessage, NotifySettings, utcnow
 from domain.models.followup import EVENT_KINDS
 
@@ -48,11 +51,21 @@ class InboxCountSchema(Schema):
     unread = fields.Integer()
 
 
+_KINDS = fields.List(
+    fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[], validate=validate.Length(max=len(EVENT_KINDS))
+)
+_HHMM = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d)?$")
+
+
 class NotifySettingsSchema(Schema):
     # An address, or "" for none (an empty default would not be a valid "email" in the OpenAPI document).
     email = fields.String(load_default="", validate=[validate.Length(max=254), lambda v: v == "" or _EMAIL(v)])
-    email_kinds = fields.List(fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[])
-    muted_kinds = fields.List(fields.String(validate=validate.OneOf(EVENT_KINDS)), load_default=[])
+    email_kinds = _KINDS
+    muted_kinds = _KINDS
+    # Quiet hours for e-mail, China time "HH:MM" (may wrap past midnight), or "" for none.
+    quiet_start = fields.String(load_default="", validate=[validate.Length(max=5), _HHMM])
+    quiet_end = fields.String(load_default="", validate=[validate.Length(max=5), _HHMM])
+    kinds = fields.List(fields.String(), dump_only=True, metadata={"description": "kinds that can reach you"})
 
 
 def _unread(user_id: int) -> int:
@@ -97,10 +110,18 @@ def mark_read(body: dict[str, Any]) -> Any:
 
 
 def _settings(s: NotifySettings | None) -> dict[str, Any]:
+    kinds = list(ROLE_KINDS.get(current_user().role, ()))
     if s is None:
-        return {"email": "", "email_kinds": [], "muted_kinds": []}
+        return {"email": "", "email_kinds": [], "muted_kinds": [], "quiet_start": "", "quiet_end": "", "kinds": kinds}
     split = lambda v: [k for k in v.split(",") if k]  # noqa: E731
-    return {"email": s.email, "email_kinds": split(s.email_kinds), "muted_kinds": split(s.muted_kinds)}
+    return {
+        "email": s.email,
+        "email_kinds": split(s.email_kinds),
+        "muted_kinds": split(s.muted_kinds),
+        "quiet_start": quiet.fmt(s.quiet_start),
+        "quiet_end": quiet.fmt(s.quiet_end),
+        "kinds": kinds,
+    }
 
 
 @blp.route("/me/notifications")
@@ -115,11 +136,20 @@ def get_settings() -> Any:
 @blp.arguments(NotifySettingsSchema)
 @blp.response(200, NotifySettingsSchema)
 def put_settings(body: dict[str, Any]) -> Any:
-    """Choose channels: every kind reaches the inbox unless muted; the kinds listed also go by e-mail."""
+    """Choose channels: every kind reaches the inbox unless muted; the kinds listed also go by e-mail (which
+    needs an address), except during the quiet hours, when e-mail waits until they end."""
     user = current_user()
+    if body["email_kinds"] and not body["email"]:
+        raise DomainError(
+            setup.EMAIL_MISSING,
+            "选择了邮件通知，但未填写邮箱地址 / E-mail was chosen but no address is given",
+            errors={"json": {"email": ["required when email_kinds is not empty"]}},
+        )
+    start, end = quiet.parse(body["quiet_start"], body["quiet_end"])
     s = db.session.get(NotifySettings, user.id) or NotifySettings(user_id=user.id)
     join = lambda ks: "," + ",".join(sorted(set(ks))) + "," if ks else ""  # noqa: E731
     s.email, s.email_kinds, s.muted_kinds = body["email"], join(body["email_kinds"]), join(body["muted_kinds"])
+    s.quiet_start, s.quiet_end = start, end
     db.session.add(s)
     db.session.flush()
     return _settings(s)

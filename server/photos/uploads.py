@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from domain import policy
 from domain.models import Photo
 from media import multipart, uploads
-from media.settings import MediaError
+from media.errors import MediaError
 
 from ..accounts.auth import current_user, login_required
 from ..http import abort, dbs

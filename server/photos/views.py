@@ -16,13 +16,13 @@ from flask_smorest import Blueprint
 from domain import policy, transaction
 from domain.models import Photo, PhotoAnnotation
 from media import annotate
+from media import errors as media_errors
+from media.errors import MediaError
 from media.ingest import check_sha256, ingest, spool, too_large
-from media.settings import MediaError
 from media.signing import sign, verify
 from media.storage import BlobNotFound, LocalStorage, photo_key
 
 from ..accounts.auth import current_user, login_required
-from ..errors import http_error
 from ..http import abort, dbs
 from . import media
 from .schemas import AnnotationSchema, PhotoSchema, PhotoUrlSchema, SignedQuerySchema, SizeQuerySchema
@@ -38,7 +38,7 @@ RAW_BODY = {
 
 def fail(exc: MediaError) -> NoReturn:
     """Refuse, keeping the clean-up a failed upload did (its session removed, its stored parts deleted)."""
-    raise transaction.keeping(http_error(exc.status, exc.message))
+    raise transaction.keeping(exc)
 
 
 def _visible_photo(sha256: str) -> Photo:
@@ -115,7 +115,7 @@ def put_photo(sha256: str) -> Any:
     try:
         with spool(request.stream, m.settings) as spooled:
             if spooled.size == 0:
-                raise MediaError(400, "请求中没有照片内容 / The request has no photo bytes")
+                raise MediaError(media_errors.EMPTY, "请求中没有照片内容 / The request has no photo bytes")
             inline = m.settings.derivatives == "inline"
             photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id, derive_now=inline)
     except MediaError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from domain import policy
+from domain import policy, rules
 from domain.models import Inspection, Project
 
 from ..accounts.auth import current_user
@@ -29,6 +29,22 @@ def staff_project(project_id: int) -> Project:
     return p
 
 
+def duplicates_project(project_id: int) -> Project:
+    """The list of suspected duplicates and its merge: the roles the rule table offers it to."""
+    p = project(project_id)
+    if current_user().role not in rules.SCREEN_ROLES["duplicates"]:
+        abort(403, message="只有检查人员或经理可以处理重复缺陷 / Only inspectors and managers handle duplicates")
+    return p
+
+
+def planner_project(project_id: int) -> Project:
+    """The calendar: project managers and admins (the rule table's ``screen_roles.calendar``)."""
+    p = managed_project(project_id)
+    if current_user().role not in rules.SCREEN_ROLES["calendar"]:
+        abort(403, message="只有管理员或项目经理可以安排检查计划 / Only admins and project managers plan rounds")
+    return p
+
+
 def managed_project(project_id: int) -> Project:
     p = project(project_id)
     if not policy.can_manage_project(dbs(), current_user(), project_id):
@@ -46,7 +62,7 @@ def round_(inspection_id: uuid.UUID, *, manage: bool = False, staff: bool = Fals
         abort(404, message="检查批次不存在 / No such inspection round")
     assert insp is not None
     if manage:
-        managed_project(insp.project_id)
+        planner_project(insp.project_id)
     elif staff:
         staff_project(insp.project_id)
     return insp

@@ -12,15 +12,24 @@ from sqlalchemy import delete, select
 from domain import policy
 from domain.models import Building, Inspection, InspectionParticipant, Membership, Unit, User
 from domain.rounds import calendar
+from domain.stats import gate as delivery_gate
 
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
 from ..http import abort
 from . import access
-from .schemas import CalendarSaveSchema, ProposalSchema, ProposeSchema, RoundPatchSchema, RoundSchema
+from .schemas import (
+    CalendarSaveSchema,
+    PersonSchema,
+    ProposalSchema,
+    ProposeSchema,
+    RoundPatchSchema,
+    RoundSchema,
+)
 
 blp = Blueprint("rounds", __name__, url_prefix="/api", description="Inspection rounds, checklists, risk checks")
 
+PEOPLE_ROLES = ("manager", "inspector", "crew")
 BAD_DATES = "计划结束日期不能早于开始日期 / planned_end must not be before planned_start"
 
 
@@ -70,7 +79,7 @@ def round_data(insp: Inspection) -> dict[str, Any]:
 @blp.response(200, ProposalSchema)
 def propose(body: dict[str, Any], project_id: int) -> Any:
     """The rounds of the delivery calendar (T−150 … T+2) for a manager to adjust and save; nothing is stored."""
-    project = access.managed_project(project_id)
+    project = access.planner_project(project_id)
     delivery = body["delivery_date"] or project.delivery_date
     if delivery is None:
         abort(422, message="项目未设置交付日期 / Give a delivery_date: the project has none")
@@ -86,8 +95,11 @@ def propose(body: dict[str, Any], project_id: int) -> Any:
 @blp.arguments(CalendarSaveSchema)
 @blp.response(201, RoundSchema(many=True))
 def save_calendar(body: dict[str, Any], project_id: int) -> Any:
-    """Save the (adjusted) proposal as planned rounds."""
-    access.managed_project(project_id)
+    """Save the (adjusted) proposal as planned rounds; with ``delivery_date``, the project's delivery date
+    is set to the one the calendar was planned from."""
+    project = access.planner_project(project_id)
+    if body["delivery_date"] is not None:
+        project.delivery_date = body["delivery_date"]
     saved = []
     for r in body["rounds"]:
         if r["planned_end"] < r["planned_start"]:
@@ -103,8 +115,23 @@ def save_calendar(body: dict[str, Any], project_id: int) -> Any:
         db.session.flush()
         _set_participants(insp, r["participants"])
         saved.append(insp)
-    db.session.commit()
+    db.session.flush()
     return [round_data(i) for i in saved]
+
+
+@blp.route("/projects/<int:project_id>/calendar/people")
+@login_required()
+@blp.response(200, PersonSchema(many=True))
+def people(project_id: int) -> Any:
+    """Who may take part in the project's rounds: its members (staff), for the planner to pick from."""
+    access.planner_project(project_id)
+    stmt = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project_id, User.active.is_(True), User.role.in_(PEOPLE_ROLES))
+        .order_by(User.role, User.username)
+    )
+    return db.session.scalars(stmt).all()
 
 
 @blp.route("/projects/<int:project_id>/rounds")
@@ -141,10 +168,12 @@ def patch_round(body: dict[str, Any], inspection_id: uuid.UUID) -> Any:
     if insp.planned_start and insp.planned_end and insp.planned_end < insp.planned_start:
         abort(422, message=BAD_DATES)
     if "status" in body:
+        if body["status"] == "open" and insp.status != "open" and insp.kind == "delivery":
+            delivery_gate.require_permits(db.session(), insp.project_id, insp.building_id)  # 交付许可令 first
         calendar.move_status(insp, body["status"])
         if body["status"] == "open":
             insp.started_on = date.today()
     if "participants" in body:
         _set_participants(insp, body["participants"])
-    db.session.commit()
+    db.session.flush()
     return round_data(insp)

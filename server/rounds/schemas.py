@@ -74,6 +74,14 @@ class RoundSchema(Schema):
 
 class CalendarSaveSchema(Schema):
     rounds = fields.List(fields.Nested(RoundSchema), required=True, validate=validate.Length(min=1, max=30))
+    delivery_date = fields.Date(load_default=None, allow_none=True, metadata={"description": "sets the project's"})
+
+
+class PersonSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
 
 
 class RoundPatchSchema(Schema):

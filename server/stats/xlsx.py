@@ -1,5 +1,6 @@
-"""Spreadsheets and CSV written as they stream: openpyxl's write-only mode into a temporary file, each
-thumbnail on disk until the workbook is closed (openpyxl reads it only then), CSV line by line."""
+"""Spreadsheets and CSV written as they stream: XlsxWriter in constant-memory mode (each row goes to a
+temporary file as soon as the next begins; an image is a file name and a few numbers until the workbook is
+closed, when its bytes are copied into the archive), each thumbnail on disk, CSV line by line."""
 
 from __future__ import annotations
 
@@ -8,14 +9,9 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image as XlImage
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyCell
+import xlsxwriter
 from PIL import Image
 
 from media.storage import BlobNotFound, Storage, photo_key
@@ -25,22 +21,14 @@ ROW_HEIGHT_PT = 64
 CHUNK = 64 * 1024
 
 
-class DiskImage(XlImage):
-    """An image whose bytes stay in a file until the workbook is written."""
-
-    def __init__(self, path: str, width: int, height: int):
-        self.ref = path
-        self.width, self.height, self.format = width, height, "jpeg"
-
-    def _data(self) -> bytes:
-        return Path(self.ref).read_bytes()
-
-
 def small_thumb(storage: Storage, sha256: str, folder: str) -> tuple[str, int, int] | None:
     """The photo's stored thumbnail scaled to THUMB_PX as a JPEG file in ``folder``; None if missing."""
     try:
         with storage.open(photo_key(sha256, "thumb")) as fh, Image.open(fh) as img:
-            img.draft("RGB", (THUMB_PX, THUMB_PX))
+            # The JPEG decoder scales by 1/2, 1/4 or 1/8 to at least the size asked: ask for the box the photo
+            # will fill (80 × 60 for a 320 × 240 thumbnail), so it decodes straight to it with no resize.
+            fit = THUMB_PX / max(img.size)
+            img.draft("RGB", (max(1, int(img.width * fit)), max(1, int(img.height * fit))))
             small = img.convert("RGB")
             small.thumbnail((THUMB_PX, THUMB_PX))
             path = os.path.join(folder, f"{sha256}.jpg")
@@ -61,45 +49,51 @@ def write_xlsx(
 ) -> int:
     """Write ``rows`` (key, header, width per column) under the ``title`` lines; photos from ``storage``
     when ``photo_column`` names a column. Returns the number of rows."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Sheet1")
-    for i, (_, _, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    wrapped = {"description", "place"}  # styled cells cost a style lookup each: only the long texts wrap
-    for line in title:
-        cell = WriteOnlyCell(ws, value=line)
-        cell.font = bold
-        ws.append([cell])
-    header = []
-    for _, name, _ in columns:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    photo_index = [k for k, _, _ in columns].index(photo_column) if photo_column else -1
     n = 0
-    with tempfile.TemporaryDirectory(prefix="xlsx-thumbs-") as folder:
+    with tempfile.TemporaryDirectory(prefix="xlsx-") as folder:
+        wb = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "tmpdir": folder,
+                # User text stays text: no formula, link or number is made of it.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        ws = wb.add_worksheet("Sheet1")
+        bold = wb.add_format({"bold": True})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        top = wb.add_format({"valign": "top"})
+        for i, (_, _, width) in enumerate(columns):
+            ws.set_column(i, i, width)
+        for r, line in enumerate(title):
+            ws.write_string(r, 0, line, bold)
+        header = len(title)
+        for c, (_, name, _) in enumerate(columns):
+            ws.write_string(header, c, name, bold)
+        photo_index = [k for k, _, _ in columns].index(photo_column) if photo_column else -1
+        wrapped = {"description", "place"}  # only the long texts wrap
         for row in rows:
             n += 1
-            excel_row = len(title) + 1 + n
-            cells: list[Any] = []
-            for key, _, _ in columns:
-                value = "" if key == photo_column else _safe(row.get(key, ""))
-                if key in wrapped:
-                    value = WriteOnlyCell(ws, value=value)
-                    value.alignment = wrap
-                cells.append(value)
+            r = header + n
+            thumb = None
             if photo_column and storage is not None and row.get(photo_column):
                 thumb = small_thumb(storage, row[photo_column], folder)
-                if thumb is not None:
-                    image = DiskImage(*thumb)
-                    image.anchor = f"{get_column_letter(photo_index + 1)}{excel_row}"
-                    ws.add_image(image)
-                    ws.row_dimensions[excel_row].height = ROW_HEIGHT_PT
-            ws.append(cells)
-        wb.save(path)
+            # A row's height is set before its cells: in constant-memory mode a written row is gone.
+            if thumb is not None:
+                ws.set_row(r, ROW_HEIGHT_PT)
+            for c, (key, _, _) in enumerate(columns):
+                if key == photo_column:
+                    continue
+                value = _safe(row.get(key, ""))
+                if value is None or value == "":
+                    continue
+                ws.write(r, c, value, wrap if key in wrapped else top)
+            if thumb is not None:
+                ws.insert_image(r, photo_index, thumb[0], {"object_position": 1})
+        wb.close()
     return n
 
 

@@ -19,7 +19,9 @@ from server.extensions import db
 
 
 def second_project() -> None:
-    """项目二: one building, one 户型, two units; the inspector is a member."""
+    """项目二: one building, one 户型, two units; the inspector is a member. Once: a restarted server keeps it."""
+    if db.session.query(Project).filter_by(code="E2E-TWO").first() is not None:
+        return
     project = Project(code="E2E-TWO", name="第二项目（测试）", city="广州")
     db.session.add(project)
     db.session.flush()

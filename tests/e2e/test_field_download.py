@@ -53,6 +53,17 @@ def test_a_10000_defect_project_downloads_under_slow_4g_and_works_offline(big_se
     card.locator("button.secondary").click()
     # The bar knows the whole download from its first page: 10,000 defects, not a guess.
     page.wait_for_selector(f"progress[data-step=defects][max='{DEFECTS}']", timeout=60_000)
+    # The units open while the rest arrives: the bar follows into the unit screen, which fills in page by page.
+    unit = units[7]
+    page.evaluate(f"location.hash = '/u/{unit['id']}'")
+    page.wait_for_selector("[data-ready=unit]", timeout=60_000)
+    page.wait_for_selector(f".downloadbar progress[data-step=defects][max='{DEFECTS}']", timeout=60_000)
+    first = int(page.locator("[data-count]").get_attribute("data-count"))
+    per_unit = DEFECTS // len(units)  # the bulk project spreads its defects evenly over the units
+    assert first < per_unit  # the download is still under way
+    page.wait_for_selector(f"[data-count='{per_unit}']", timeout=120_000)
+    page.wait_for_selector(".downloadbar", state="detached", timeout=120_000)
+    page.evaluate("location.hash = '/'")
     card.locator("[data-ready=offline]").wait_for(timeout=120_000)
     print(f"downloaded {DEFECTS} defects under emulated Slow 4G in {time.monotonic() - start:.1f} s")
     unthrottled = {**SLOW_4G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
@@ -66,10 +77,9 @@ def test_a_10000_defect_project_downloads_under_slow_4g_and_works_offline(big_se
 
     ctx.set_offline(True)
     page.reload()  # no network: the shell from the service worker, the data from IndexedDB
-    unit = units[7]
     pwa.open_unit(page, server.base, unit["id"])
     shown = int(page.locator("[data-count]").get_attribute("data-count"))
-    assert shown == DEFECTS // len(units)  # the bulk project spreads its defects evenly over the units
+    assert shown == per_unit
     pwa.log_defect(page, 0.3, 0.7, "kg", "surface.hollow", "离线新增：大项目")
     assert int(page.locator("[data-count]").get_attribute("data-count")) == shown + 1
     assert pwa.counts(page)["records"] == 1

@@ -10,9 +10,10 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from media import images
+from media.errors import MediaError
 from media.images import process, sniff
 from media.jpegmeta import strip_jpeg
-from media.settings import MediaError, MediaSettings
+from media.settings import MediaSettings
 from tests.media import imagegen as g
 
 # Every photo gets its own display copy here (to check how it is turned and scaled); a display-sized photo

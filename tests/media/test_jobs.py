@@ -4,9 +4,15 @@ each photo once however many run, and a worker that dies mid-job leaves it to be
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +29,8 @@ from server.extensions import db
 from server.photos import media
 from tests.media import imagegen as g
 from tests.media.conftest import Scene, blob_keys, put, sha
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -222,3 +230,71 @@ def test_pending_photo_is_still_out_of_reach_of_others(client: FlaskClient, auth
         assert r.status_code == 201
     for user in (scene.owner, scene.crew, scene.outsider):
         assert _get(client, auth.headers(user), sha(data), "thumb")[0] == 404
+
+
+@pytest.mark.committed  # the workers are processes of their own
+@pytest.mark.parametrize("media_backend", ["local"])  # a named pipe holds the worker mid-job on local disk
+def test_a_worker_process_killed_mid_job_leaves_it_to_the_next(
+    app: Flask, client: FlaskClient, auth: Any, scene: Scene, storage: Storage, database_url: str, tmp_path: Any
+) -> None:
+    """A real `flask photos work` process is SIGKILLed while it holds a job; another process finishes it."""
+    data = g.jpeg(1600, 1200, seed=21)
+    digest = sha(data)
+    with put(client, auth.headers(scene.inspector), data) as r:
+        assert r.status_code == 201 and r.json["derivatives"] == "pending"
+    # The stored original becomes a named pipe: the first worker claims the job, opens the original and
+    # blocks there, mid-job, until something writes to the pipe — nothing will.
+    original = Path(storage.local_path(photo_key(digest)) or "")
+    original.unlink()
+    os.mkfifo(original)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_BACKEND": "local",
+        "MEDIA_ROOT": app.config["MEDIA_ROOT"],
+        "INSTANCE_PATH": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+    cmd = [sys.executable, "-m", "flask", "--app", "server.app", "photos", "work", "--poll", "0.1"]
+    log = open(tmp_path / "workers.log", "wb")  # noqa: SIM115
+
+    def job() -> PhotoJob | None:
+        db.session.rollback()  # a fresh snapshot of what the workers committed
+        return db.session.scalar(select(PhotoJob).where(PhotoJob.sha256 == digest))
+
+    first = subprocess.Popen(cmd, cwd=ROOT, env={**env, "MEDIA_JOB_LEASE_SECONDS": "1"}, stdout=log, stderr=log)
+    second = None
+    try:
+        claimed = _until(lambda: (j := job()) is not None and j.lease is not None)
+        assert claimed, (tmp_path / "workers.log").read_text()
+        first.kill()  # SIGKILL: no clean-up, the job stays leased
+        assert first.wait(30) == -signal.SIGKILL
+        held = job()
+        assert held is not None and held.lease is not None
+        assert db.session.get(Photo, digest).derivatives == "pending"  # type: ignore[union-attr]
+        # The bytes are back (the disk came back, say); the next worker takes the job once the lease ran out.
+        original.unlink()
+        original.write_bytes(data)
+        second = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+        assert _until(lambda: job() is None), (tmp_path / "workers.log").read_text()
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(30)
+        log.close()
+    db.session.rollback()
+    photo = db.session.get(Photo, digest)
+    assert photo is not None and photo.derivatives == "ready"
+    assert {photo_key(digest, "thumb"), photo_key(digest, "clean")} <= set(blob_keys(storage))
+    assert _get(client, auth.headers(scene.inspector), digest, "thumb")[0] == 200
+
+
+def _until(condition: Any, timeout: float = 60.0) -> bool:
+    """Poll what other processes committed until ``condition()`` holds (False after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

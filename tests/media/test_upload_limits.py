@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from domain.models import Photo, PhotoUpload, PhotoUploadChunk, utcnow
 from media import images, uploads
 from media.budget import MemoryBudget
-from media.settings import MediaError, MediaSettings
+from media.errors import MediaError
+from media.settings import MediaSettings
 from media.storage import Storage
 from server.extensions import db
 from server.photos import media

@@ -16,6 +16,7 @@ ENDPOINTS = [
     ("POST", "/api/projects/{pid}/calendar/propose", {"delivery_date": "2027-06-30"}),
     ("POST", "/api/projects/{pid}/calendar",
      {"rounds": [{"kind": "handover", "name": "x", "planned_start": "2027-01-01", "planned_end": "2027-01-02"}]}),
+    ("GET", "/api/projects/{pid}/calendar/people", None),
     ("GET", "/api/projects/{pid}/rounds", None),
     ("GET", "/api/inspections/{internal}", None),
     ("PATCH", "/api/inspections/{rid}", {"status": "closed"}),

@@ -109,6 +109,7 @@ def test_only_the_projects_managers_plan(client: Any, world: Any, headers: Any, 
     assert r.status_code == status
     body = {"rounds": [{"kind": "handover", "name": "x", "planned_start": "2027-01-01", "planned_end": "2027-01-02"}]}
     assert client.post(f"/api/projects/{pid}/calendar", json=body, headers=h).status_code == status
+    assert client.get(f"/api/projects/{pid}/calendar/people", headers=h).status_code == status
     rid = world.inspection.id  # customer-facing: the homeowner may see it, not change it
     assert client.patch(f"/api/inspections/{rid}", json={"status": "closed"}, headers=h).status_code == status
 
@@ -122,3 +123,22 @@ def test_homeowner_sees_customer_facing_rounds_only(client: Any, world: Any, hea
     kinds = {r["kind"] for r in client.get(f"/api/projects/{world.project.id}/rounds", headers=h).get_json()}
     assert kinds == {"pre_inspection"}
     assert client.get(f"/api/inspections/{world.inspection.id}", headers=headers(world.outsider)).status_code == 404
+
+
+def test_planning_sets_the_delivery_date_and_offers_the_members(client: Any, world: Any, headers: Any) -> None:
+    h = headers(world.manager)
+    pid = world.project.id
+    people = client.get(f"/api/projects/{pid}/calendar/people", headers=h).get_json()
+    assert {p["id"] for p in people} == {world.manager.id, world.inspector.id, world.inspector2.id}
+    assert world.outsider.id not in {p["id"] for p in people}  # a member of another project only
+    proposal = client.post(f"/api/projects/{pid}/calendar/propose", json={"delivery_date": "2027-06-30"}, headers=h)
+    rounds = [
+        {k: r[k] for k in ("kind", "name", "planned_start", "planned_end")} for r in proposal.get_json()["rounds"]
+    ]
+    r = client.post(f"/api/projects/{pid}/calendar", json={"rounds": rounds, "delivery_date": "2027-06-30"}, headers=h)
+    assert r.status_code == 201 and len(r.get_json()) == len(rounds)
+    db.session.expire_all()
+    assert world.project.delivery_date == DELIVERY
+    # the project's own date is now the default for the next proposal
+    again = client.post(f"/api/projects/{pid}/calendar/propose", json={}, headers=h).get_json()
+    assert again["delivery_date"] == DELIVERY.isoformat()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from domain.models import Defect, DefectComment, DefectDuplicate, DefectHistory
 from server.extensions import db
 from sync.hlc import Clock, now_ms
+from tests import factories as f
 
 P1, P2 = "a" * 64, "b" * 64
 
@@ -127,3 +128,98 @@ def test_hostile_merge_input(client: Any, world: Any, device: Any, headers: Any,
     m.mutate("defect.merge", id=d2, **bad)
     m.mutate("defect.comment", id=d2, comment_id=str(uuid.uuid4()), body="ok")
     assert [r["status"] for r in m.push()] == ["rejected", "applied"]
+
+
+def _suspicions() -> list[tuple[str, str, str, str]]:
+    db.session.expire_all()
+    rows = db.session.scalars(select(DefectDuplicate).order_by(DefectDuplicate.id))
+    return [(str(r.defect_id), str(r.duplicate_of_id), r.state, r.reason) for r in rows]
+
+
+def test_the_push_records_the_suspicion_once_under_replay(client: Any, world: Any, device: Any) -> None:
+    a, b = device(world.inspector), device(world.inspector2)
+    d1, d2 = str(uuid.uuid4()), str(uuid.uuid4())
+    common = {"unit_id": world.unit.id, "type_id": world.dtype.id, "room_id": world.rooms[0].id}
+    a.mutate("defect.create", id=d1, **common)
+    a.push()
+    assert _suspicions() == []
+    b.mutate("defect.create", id=d2, **common)  # no pins: the same room is enough
+    batch = list(b.outbox)
+    b.push()
+    assert _suspicions() == [(d2, d1, "suspected", "same_room")]  # recorded as it arrived, not when asked
+    r = client.post("/api/sync/push", json={"device_id": b.id, "mutations": batch}, headers=b.headers)
+    assert r.get_json()["results"][0]["replayed"]
+    assert _suspicions() == [(d2, d1, "suspected", "same_room")]
+    # a third tablet logging it again: suspected against both, each pair once
+    c = device(world.manager)
+    d3 = str(uuid.uuid4())
+    c.mutate("defect.create", id=d3, **common)
+    c.push()
+    assert sorted(_suspicions()) == sorted(
+        [(d2, d1, "suspected", "same_room"), (d3, d1, "suspected", "same_room"), (d3, d2, "suspected", "same_room")]
+    )
+
+
+def test_what_is_not_suspected(client: Any, world: Any, device: Any) -> None:
+    other_type = f.DefectTypeFactory()
+    db.session.commit()
+    a, b = device(world.inspector), device(world.inspector2)
+    room_a, room_b = world.rooms[0].id, world.rooms[1].id
+    first = str(uuid.uuid4())
+    a.mutate("defect.create", id=first, unit_id=world.unit.id, type_id=world.dtype.id, room_id=room_a, pin_x=0.2,
+             pin_y=0.2)  # fmt: skip
+    a.push()
+    cases = [
+        {"unit_id": world.unit.id, "type_id": world.dtype.id, "room_id": room_b, "pin_x": 0.8, "pin_y": 0.8},  # far
+        {"unit_id": world.unit.id, "type_id": other_type.id, "room_id": room_a, "pin_x": 0.2, "pin_y": 0.2},  # type
+        {"unit_id": world.unit2.id, "type_id": world.dtype.id, "room_id": room_a, "pin_x": 0.2, "pin_y": 0.2},  # unit
+    ]
+    for args in cases:
+        b.mutate("defect.create", id=str(uuid.uuid4()), **args)
+    b.push()
+    assert _suspicions() == []
+    # a defect already voided is no longer a candidate
+    m = device(world.manager)
+    m.mutate("defect.status", id=first, action="void", **{"from": "open"})
+    m.push()
+    b.mutate("defect.create", id=str(uuid.uuid4()), unit_id=world.unit.id, type_id=world.dtype.id, room_id=room_a)
+    b.push()
+    assert _suspicions() == []
+
+
+@pytest.mark.parametrize(("who", "status"), [("owner", 403), ("crew", 403), ("crew2", 404), ("outsider", 404)])
+def test_suspicions_are_for_the_projects_staff(
+    client: Any, world: Any, device: Any, headers: Any, who: str, status: int
+) -> None:
+    """The homeowner who logged one side, the crew both sides are assigned to, another contractor's crew and
+    another project's inspector neither see the list nor dismiss or merge a pair; the project's inspector
+    does."""
+    owner = device(world.owner)
+    d1, d2 = str(uuid.uuid4()), str(uuid.uuid4())
+    common = {"unit_id": world.unit.id, "type_id": world.dtype.id, "room_id": world.rooms[0].id,
+              "inspection_id": world.inspection.id}  # fmt: skip
+    owner.mutate("defect.create", id=d1, **common)
+    owner.push()
+    i = device(world.inspector)
+    i.mutate("defect.create", id=d2, **common)
+    i.push()
+    mgr = device(world.manager)
+    for d in (d1, d2):
+        mgr.mutate("defect.status", id=d, action="assign", **{"from": "open"}, contractor_id=world.contractor.id)
+    mgr.push()
+    assert _suspicions() == [(d2, d1, "suspected", "same_room")]
+    h = headers(getattr(world, who))
+    assert client.get(f"/api/projects/{world.project.id}/duplicates", headers=h).status_code == status
+    assert client.post(f"/api/defects/{d2}/not-duplicate", json={"into": d1}, headers=h).status_code == status
+    assert client.post(f"/api/defects/{d2}/merge", json={"into": d1}, headers=h).status_code == status
+    dev = device(getattr(world, who))
+    dev.mutate("defect.merge", id=d2, into=d1)
+    assert dev.push()[0]["status"] == "rejected"
+    assert _suspicions() == [(d2, d1, "suspected", "same_room")]
+    listed = client.get(f"/api/projects/{world.project.id}/duplicates", headers=headers(world.inspector2)).get_json()
+    assert [(s["defect_id"], s["duplicate_of_id"]) for s in listed] == [(d2, d1)]
+    # dismissed whichever way round the pair is named
+    r = client.post(f"/api/defects/{d1}/not-duplicate", json={"into": d2}, headers=headers(world.inspector2))
+    assert r.status_code == 200
+    assert _suspicions() == [(d2, d1, "dismissed", "same_room")]
+    assert client.get(f"/api/projects/{world.project.id}/duplicates", headers=headers(world.manager)).get_json() == []

@@ -85,3 +85,68 @@ def test_risk_check_is_for_the_projects_staff(client: Any, world: Any, headers: 
     assert client.post(f"/api/projects/{pid}/risk-checks/seed", headers=h).status_code == status
     assert client.patch(f"/api/risk-checks/{item.id}", json={"result": "pass"}, headers=h).status_code == status
     assert client.post(f"/api/projects/{pid}/risk-checks/seed", headers=headers(world.inspector)).status_code == 403
+
+
+def test_delivery_gate_refuses_the_permit_while_a_risk_item_fails(client: Any, world: Any, headers: Any) -> None:
+    """The gate's 风险检查通过 criterion reads the risk check: a failed item (or one nobody checked) blocks the
+    building's permit; once it is re-checked as passed, the permit is issued."""
+    pid, bid = world.project.id, world.unit.building_id
+    h, hi = headers(world.manager), headers(world.inspector)
+    readiness = f"/api/projects/{pid}/buildings/{bid}/delivery-readiness"
+    permits = f"/api/projects/{pid}/buildings/{bid}/delivery-permits"
+
+    def risk_criterion() -> dict[str, Any]:
+        crit = {c["code"]: c for c in client.get(readiness, headers=h).get_json()["criteria"]}
+        return crit["risk_checklist"]
+
+    assert risk_criterion()["skipped"] == "no_checklist"  # a project without a risk check: not judged
+    client.post(f"/api/projects/{pid}/risk-checks/seed", headers=h)
+    items = client.get(f"/api/projects/{pid}/risk-checks", headers=hi).get_json()
+    pending = risk_criterion()
+    assert pending["passed"] is False and pending["blocking_total"] == len(RISK_ITEMS)  # nothing checked yet
+    for it in items[1:]:
+        client.patch(f"/api/risk-checks/{it['id']}", json={"result": "pass"}, headers=hi)
+    leak = items[0]
+    body = {"result": "fail", "responsible": "总包", "deadline": "2030-01-01", "note": "屋面渗漏"}
+    assert client.patch(f"/api/risk-checks/{leak['id']}", json=body, headers=hi).status_code == 200
+
+    failing = risk_criterion()
+    assert failing["passed"] is False and failing["value"] == 0
+    assert [(b["kind"], b["risk_item_id"], b["status"]) for b in failing["blocking"]] == [("risk", leak["id"], "fail")]
+    r = client.post(permits, json={}, headers=h)
+    assert r.status_code == 409 and r.get_json()["code"] == "delivery_not_ready"
+    assert [b["code"] for b in r.get_json()["params"]["blockers"]] == ["risk_checklist"]
+    # A delivery round for the building cannot open without the permit either.
+    delivery = {"kind": "delivery", "name": "集中交付", "started_on": "2030-02-01", "building_id": bid}
+    r = client.post(f"/api/projects/{pid}/inspections", json=delivery, headers=h)
+    assert r.status_code == 409 and r.get_json()["code"] == "delivery_permit_required"
+    planned = {"kind": "delivery", "name": "集中交付·陪验", "planned_start": "2030-02-01", "planned_end": "2030-02-03",
+               "building_id": bid}  # fmt: skip
+    r = client.post(f"/api/projects/{pid}/calendar", json={"rounds": [planned]}, headers=h)
+    round_url = f"/api/inspections/{r.get_json()[0]['id']}"
+    r = client.patch(round_url, json={"status": "open"}, headers=h)  # opening it from the calendar: the same gate
+    assert r.status_code == 409 and r.get_json()["code"] == "delivery_permit_required"
+
+    assert client.patch(f"/api/risk-checks/{leak['id']}", json={"result": "pass"}, headers=hi).status_code == 200
+    resolved = risk_criterion()
+    assert resolved["passed"] is True and resolved["blocking"] == []
+    r = client.post(permits, json={}, headers=h)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["override"] is False
+    assert client.post(f"/api/projects/{pid}/inspections", json=delivery, headers=h).status_code == 201
+    assert client.patch(round_url, json={"status": "open"}, headers=h).get_json()["status"] == "open"
+
+
+def test_a_risk_item_not_applicable_to_the_building_does_not_block(client: Any, world: Any, headers: Any) -> None:
+    pid = world.project.id
+    other = f.BuildingFactory(project_id=pid)
+    db.session.add(RiskItem(project_id=pid, building_id=other.id, code="X1", category="safety", title="t",
+                            result="fail", responsible="r", deadline=date(2030, 1, 1), note=""))  # fmt: skip
+    db.session.add(RiskItem(project_id=pid, code="X2", category="leaks", title="t", result="na", note=""))
+    db.session.commit()
+    url = f"/api/projects/{pid}/buildings/{{}}/delivery-readiness"
+    h = headers(world.manager)
+    mine = {c["code"]: c for c in client.get(url.format(world.unit.building_id), headers=h).get_json()["criteria"]}
+    theirs = {c["code"]: c for c in client.get(url.format(other.id), headers=h).get_json()["criteria"]}
+    assert mine["risk_checklist"]["passed"] is True
+    assert theirs["risk_checklist"]["passed"] is False and theirs["risk_checklist"]["blocking_total"] == 1

@@ -40,6 +40,42 @@ export const ERRORS = {
     zh: '维修完成前需要至少一张整改后照片。请拍一张整改后的照片，再点「已修复」。',
     en: 'A fix needs at least one after-photo. Take a photo of the repaired spot, then mark it fixed again.',
   },
+  followup_fix_before_response: {
+    zh: '整改时限不能短于响应时限。请把标红的整改时限改长，或把响应时限改短。',
+    en: 'A fix time cannot be shorter than the response time. Lengthen the highlighted fix time or shorten the response time.',
+  },
+  followup_type_unknown: {
+    zh: '所选的缺陷类型不存在。请刷新后重新选择。',
+    en: 'The chosen defect type does not exist. Refresh and choose again.',
+  },
+  ladder_levels_gap: {
+    zh: '升级级别须从 L1 起连续编号。请删除中间空缺的级别后再保存。',
+    en: 'Ladder levels must run L1, L2, L3 … without gaps. Remove the gap and save again.',
+  },
+  ladder_not_rising: {
+    zh: '高一级的升级时间不能早于低一级。请把标红的时间改为不短于上一级。',
+    en: 'A higher level cannot be reached sooner than the level below it. Make the highlighted time at least that of the level above it in the list.',
+  },
+  route_contractor_unknown: {
+    zh: '所选的施工单位不存在。请刷新后重新选择。',
+    en: 'The chosen contractor does not exist. Refresh and choose again.',
+  },
+  route_building_unknown: {
+    zh: '所选的楼栋不在本项目中。请刷新后重新选择。',
+    en: 'The chosen building is not in this project. Refresh and choose again.',
+  },
+  route_duplicate: {
+    zh: '同一楼栋的同一专业只能指定一个施工单位。请删除重复的一行。',
+    en: 'A trade can go to only one contractor per building. Remove the duplicate row.',
+  },
+  notify_email_missing: {
+    zh: '您选择了邮件通知，但没有填写邮箱地址。请填写邮箱，或取消邮件通知。',
+    en: 'You chose e-mail for some messages but gave no address. Enter your e-mail address, or untick e-mail.',
+  },
+  quiet_hours_invalid: {
+    zh: '免打扰时段需要填写开始和结束时间，且两者不能相同。',
+    en: 'Quiet hours need a start and an end time, and they must differ.',
+  },
   mutation_unknown: {
     zh: '这条记录来自不同版本的应用，服务器无法识别。请更新应用；该记录已被放弃。',
     en: 'This change comes from a different version of the app and the server does not know it. Update the app; the change was dropped.',
@@ -63,6 +99,86 @@ export const ERRORS = {
   photo_not_yours: {
     zh: '这张照片不是您拍摄上传的，您也无权查看，不能添加。请用本机拍摄的照片。',
     en: 'This photo was not uploaded by you and is not visible to you, so it cannot be attached. Use a photo taken on this device.',
+  },
+  photo_bad_name: {
+    zh: '照片编号有误，无法上传。请更新应用后重新拍摄。',
+    en: 'The photo\'s name is wrong, so it cannot be uploaded. Update the app and take the photo again.',
+  },
+  photo_empty: {
+    zh: '没有收到照片内容。请检查网络后重新上传。',
+    en: 'No photo arrived. Check the network and upload again.',
+  },
+  photo_too_large: {
+    zh: '照片文件太大，超过上传上限。请用相机的普通画质重新拍摄。',
+    en: 'The photo file is larger than the upload limit. Retake it at the camera\'s normal quality.',
+  },
+  photo_hash_mismatch: {
+    zh: '照片在传输中损坏了。请在网络稳定时重新上传。',
+    en: 'The photo was damaged on the way. Upload it again when the network is steady.',
+  },
+  photo_not_an_image: {
+    zh: '这不是支持的图片格式（JPEG、PNG、WebP、HEIC）。请用相机拍摄的照片。',
+    en: 'This is not a supported picture (JPEG, PNG, WebP, HEIC). Use a photo from the camera.',
+  },
+  photo_too_many_pixels: {
+    zh: '图片尺寸过大，系统无法处理。请用相机拍摄的照片，不要用拼接长图。',
+    en: 'The picture is too large to process. Use a camera photo, not a stitched panorama.',
+  },
+  photo_damaged: {
+    zh: '照片文件已损坏，无法读取。请重新拍摄。',
+    en: 'The photo file is damaged and cannot be read. Take the photo again.',
+  },
+  photo_too_much_metadata: {
+    zh: '照片附带的附加信息过多。请用相机原图或重新拍摄。',
+    en: 'The photo carries too much extra information. Use the camera\'s original or retake it.',
+  },
+  photo_too_much_memory: {
+    zh: '图片过大，处理需要的内存超出上限。请缩小后再上传。',
+    en: 'The picture would need too much memory to process. Make it smaller and upload again.',
+  },
+  upload_too_many_open: {
+    zh: '未完成的上传太多。请等待正在上传的照片完成后再试。',
+    en: 'Too many uploads are unfinished. Wait for the photos being uploaded to finish, then try again.',
+  },
+  upload_not_found: {
+    zh: '这次上传已结束或已过期，将重新开始上传。',
+    en: 'This upload has finished or expired; it will start again.',
+  },
+  upload_wrong_kind: {
+    zh: '上传方式不匹配，将重新开始上传。',
+    en: 'The upload was started another way; it will start again.',
+  },
+  upload_offset_mismatch: {
+    zh: '上传进度与服务器不一致，将从服务器记录的位置继续。',
+    en: 'The upload\'s progress differs from the server\'s; it continues from where the server is.',
+  },
+  upload_chunk_too_long: {
+    zh: '上传的数据块过大，将重新开始上传。',
+    en: 'A piece of the upload was too long; it will start again.',
+  },
+  upload_broken: {
+    zh: '部分上传内容丢失，将重新上传这张照片。',
+    en: 'Part of the upload is gone; the photo will be uploaded again.',
+  },
+  upload_direct_unavailable: {
+    zh: '服务器不支持直传，将改用普通上传。',
+    en: 'The server does not take direct uploads; the normal upload is used instead.',
+  },
+  upload_not_arrived: {
+    zh: '服务器尚未收到照片文件，请稍后再同步。',
+    en: 'The server has not received the photo file yet. Sync again in a moment.',
+  },
+  upload_too_many_parts: {
+    zh: '照片文件太大，分块过多，无法上传。请重新拍摄。',
+    en: 'The photo needs too many pieces to upload. Take it again.',
+  },
+  upload_bad_part_number: {
+    zh: '上传的分块编号有误，将重新开始上传。',
+    en: 'A piece of the upload was numbered wrongly; it will start again.',
+  },
+  upload_parts_missing: {
+    zh: '还有部分照片数据没有送达，将继续上传。',
+    en: 'Some pieces of the photo have not arrived; the upload continues.',
   },
   seq_expired: {
     zh: '这条记录的序号已过期。请同步后检查记录是否已保存。',
@@ -266,7 +382,7 @@ export function errorText(code, lang) {
 }
 
 /**
- * What to show for a refusal: the app's words for its code, else the server's own text (a newer server's
+ * What to show for a refusal: the app's words for its code, else the server\'s own text (a newer server\'s
  * code this app does not know yet), else a generic line.
  */
 export function describeError({ code, message } = {}, lang = 'zh') {

@@ -8,12 +8,15 @@ import { DefectDetail } from '../screens/DefectDetail.jsx';
 import { DefectForm } from '../screens/DefectForm.jsx';
 import { Duplicates } from '../screens/Duplicates.jsx';
 import { Floors } from '../screens/Floors.jsx';
+import { FollowupSettings } from '../screens/FollowupSettings.jsx';
 import { Inbox, InboxBadge } from '../screens/Inbox.jsx';
 import { Join } from '../screens/Join.jsx';
 import { Login } from '../screens/Login.jsx';
+import { NotifySettings } from '../screens/NotifySettings.jsx';
 import { OwnerHome } from '../screens/OwnerHome.jsx';
 import { Projects } from '../screens/Projects.jsx';
 import { RoundPicker } from '../screens/RoundPicker.jsx';
+import { DownloadBar } from '../screens/DownloadBar.jsx';
 import { SyncBar } from '../screens/SyncBar.jsx';
 import { SyncPanel } from '../screens/SyncPanel.jsx';
 import { TaskBoard } from '../screens/TaskBoard.jsx';
@@ -36,6 +39,7 @@ const SCREENS = {
   sync: SyncPanel,
   checklist: Checklist,
   duplicates: Duplicates,
+  calendar: lazyScreen('Calendar'),
   inbox: Inbox,
   dashboard: lazyScreen('Dashboard'),
   project_defects: lazyScreen('ProjectDefects'),
@@ -44,6 +48,8 @@ const SCREENS = {
   walkthrough: Walkthrough,
   mine: OwnerHome,
   tasks: TaskBoard,
+  followup: FollowupSettings,
+  notify_settings: NotifySettings,
 };
 
 // The project (and building) the screen is about, so the round picker can show on every screen; screens
@@ -51,7 +57,7 @@ const SCREENS = {
 let lastPlace = { projectId: null, buildingId: null };
 function placeOf(route) {
   const [a, b] = route.params ?? [];
-  if (route.name === 'buildings' || route.name === 'duplicates') return { projectId: Number(a), buildingId: null };
+  if (['buildings', 'duplicates', 'calendar', 'followup'].includes(route.name)) return { projectId: Number(a), buildingId: null };
   if (route.name === 'floors') return { projectId: Number(a), buildingId: Number(b) };
   if (['unit', 'new', 'checklist'].includes(route.name)) {
     const u = refs.unitById.get(Number(a));
@@ -104,6 +110,7 @@ export function App({ app }) {
           {t('language')}
         </button>
       </header>
+      {route.name !== 'projects' && <DownloadBar />}
       {lastPlace.projectId && (
         <div class="roundbar">
           <RoundPicker projectId={lastPlace.projectId} buildingId={lastPlace.buildingId} />

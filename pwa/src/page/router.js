@@ -7,6 +7,7 @@ const ROUTES = [
   ['buildings', /^\/p\/(\d+)$/],
   ['floors', /^\/p\/(\d+)\/b\/(\d+)$/],
   ['duplicates', /^\/p\/(\d+)\/duplicates$/],
+  ['calendar', /^\/p\/(\d+)\/calendar$/],
   ['unit', /^\/u\/(\d+)$/],
   ['new', /^\/u\/(\d+)\/new$/],
   ['checklist', /^\/u\/(\d+)\/checklist$/],
@@ -23,6 +24,8 @@ const ROUTES = [
   ['join', /^\/join$/],
   ['mine', /^\/mine$/],
   ['tasks', /^\/p\/(\d+)\/tasks$/],
+  ['followup', /^\/p\/(\d+)\/followup$/],
+  ['notify_settings', /^\/settings\/notifications$/],
 ];
 
 export function parseRoute(hash) {

@@ -1,10 +1,31 @@
+import { useEffect, useState } from 'preact/hooks';
 import { nameOf, t } from '../i18n/index.js';
+import { on } from '../page/bus.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
+import { mayOpen } from '../store/apply.js';
+import { suspectsOf } from '../store/duplicates.js';
 import { BOARDS } from '../store/tasks.js';
+
+/** The 疑似重复 button with the number of pairs waiting (from the last sync pass, so offline too). */
+export function DuplicatesButton({ pid }) {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    const load = async () => setN((await suspectsOf(pid)).length);
+    load();
+    return on('data', load);
+  }, [pid]);
+  return (
+    <button class="secondary big" data-action="duplicates" data-count={n} onClick={() => go(`/p/${pid}/duplicates`)}>
+      {t('duplicates_title')}
+      {n > 0 && <span class="badge dup-badge"> {n}</span>}
+    </button>
+  );
+}
 
 export function Buildings({ app, params }) {
   const pid = Number(params[0]);
+  const role = app?.session?.user?.role;
   const p = refs.byProject.get(pid);
   const project = refs.projects.find((x) => x.id === pid);
   if (!p) return <p class="empty">{t('not_downloaded')}</p>;
@@ -28,7 +49,18 @@ export function Buildings({ app, params }) {
           </button>{' '}
           <button class="link" data-go="delivery" onClick={() => go(`/p/${pid}/delivery`)}>
             {t('delivery_gate')}
+          </button>{' '}
+          <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+            {t('followup_settings')}
           </button>
+          {mayOpen('calendar', role) && (
+            <>
+              {' '}
+              <button class="link" data-go="calendar" onClick={() => go(`/p/${pid}/calendar`)}>
+                {t('calendar')}
+              </button>
+            </>
+          )}
         </p>
       )}
       <ul class="tiles">
@@ -43,10 +75,15 @@ export function Buildings({ app, params }) {
           </li>
         ))}
       </ul>
-      {['admin', 'manager', 'inspector'].includes(app?.session?.user?.role) && (
-        <button class="secondary big" data-action="duplicates" onClick={() => go(`/p/${pid}/duplicates`)}>
-          {t('duplicates_title')}
-        </button>
+      {mayOpen('duplicates', role) && (
+        <p class="row">
+          <DuplicatesButton pid={pid} />
+          {role === 'inspector' && (
+            <button class="link" data-go="followup" onClick={() => go(`/p/${pid}/followup`)}>
+              {t('followup_settings')}
+            </button>
+          )}
+        </p>
       )}
     </section>
   );

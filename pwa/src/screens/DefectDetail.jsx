@@ -5,8 +5,9 @@ import { addComment, addPhotos, changeStatus, removePhoto } from '../page/action
 import { on } from '../page/bus.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
-import { actionsFrom } from '../store/apply.js';
+import { actionsFrom, mayOpen } from '../store/apply.js';
 import { commentsOf, conflictsOf, getDefect } from '../store/defects.js';
+import { suspectsOf, suspectsOfDefect } from '../store/duplicates.js';
 import { allMutations } from '../store/outbox.js';
 import { Conflicts } from './Conflicts.jsx';
 import { SyncMark } from './DefectList.jsx';
@@ -116,6 +117,22 @@ export function Deadlines({ d, now = Date.now() }) {
   );
 }
 
+/** 疑似重复: the server suspects this defect and another are one problem logged twice (staff who merge). */
+function SuspectBadge({ d }) {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    const load = async () => setN(d.project_id ? suspectsOfDefect(await suspectsOf(d.project_id), d.id).length : 0);
+    load();
+    return on('data', load);
+  }, [d.id, d.project_id]);
+  if (!n) return null;
+  return (
+    <button class="badge dup-badge link" data-suspected={n} onClick={() => go(`/p/${d.project_id}/duplicates`)}>
+      {t('dup_badge')}
+    </button>
+  );
+}
+
 export function DefectDetail({ app, params }) {
   const id = params[0];
   const [state, setState] = useState(null);
@@ -143,7 +160,7 @@ export function DefectDetail({ app, params }) {
         <span class={`status st-${d.status}`} data-status={d.status}>
           {t(`st_${d.status}`)}
         </span>{' '}
-        <SyncMark d={d} />
+        <SyncMark d={d} /> {mayOpen('duplicates', app?.session?.user?.role) && <SuspectBadge d={d} />}
       </h2>
       {rejected.map((m) => (
         <div class="notice notice-error" key={m.seq} data-rejected={m.seq}>

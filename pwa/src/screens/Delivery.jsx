@@ -90,13 +90,21 @@ export function DeliveryBuilding({ app, params }) {
           </p>
           {c.blocking.length > 0 && (
             <ul class="blockers">
-              {c.blocking.map((d) => (
-                <li key={d.id}>
-                  <button class="link" data-defect={d.id} onClick={() => go(`/d/${d.id}`)}>
-                    {d.unit} · {d.type} · {d.severity} · {t(`st_${d.status}`)}
-                  </button>
-                </li>
-              ))}
+              {c.blocking.map((d) =>
+                d.kind === 'risk' ? (
+                  <li key={d.id} data-risk={d.risk_item_id} data-result={d.status}>
+                    {d.code} {d.title} · {t(`risk_${d.status}`)}
+                    {d.responsible && ` · ${d.responsible}`}
+                    {d.deadline && ` · ${t('fix_due')} ${d.deadline}`}
+                  </li>
+                ) : (
+                  <li key={d.id}>
+                    <button class="link" data-defect={d.id} onClick={() => go(`/d/${d.id}`)}>
+                      {d.unit} · {d.type} · {d.severity} · {t(`st_${d.status}`)}
+                    </button>
+                  </li>
+                ),
+              )}
               {c.blocking_total > c.blocking.length && <li class="muted">{t('count_n', { n: c.blocking_total })}</li>}
             </ul>
           )}

@@ -41,6 +41,9 @@ export function Inbox() {
       <h2>
         {t('inbox')} <span class="muted small">{t('unread_n', { n: state.unread })}</span>
       </h2>
+      <button class="link" data-go="notify-settings" onClick={() => go('/settings/notifications')}>
+        {t('notify_settings')}
+      </button>
       {state.messages.some((m) => !m.read_at) && (
         <button class="secondary" data-action="read-all" onClick={() => read(state.messages.map((m) => m.id))}>
           {t('mark_all_read')}

@@ -4,13 +4,14 @@ import { t, when } from '../i18n/index.js';
 import { refs } from '../page/refs.js';
 import { go } from '../page/router.js';
 import { getJson } from '../sync/api.js';
-import { downloadProject, storageOf } from '../sync/download.js';
-import { refreshRounds } from '../sync/rounds.js';
+import { storageOf } from '../sync/download.js';
+import { startDownload } from '../sync/downloads.js';
 import { putReference } from '../store/reference.js';
+import { DownloadProgress, useDownloads } from './DownloadBar.jsx';
 
 export function Projects({ app }) {
   const [projects, setProjects] = useState(refs.projects);
-  const [progress, setProgress] = useState({});
+  const progress = useDownloads(); // kept outside this screen: the download goes on while units are open
   const [error, setError] = useState('');
   const [storage, setStorage] = useState({});
   const loadStorage = async (ids) => {
@@ -33,19 +34,10 @@ export function Projects({ app }) {
   const download = async (pid) => {
     setError('');
     try {
-      // The project opens as soon as its reference data is stored; its defects fill in while it downloads.
-      await downloadProject(
-        pid,
-        (p) => setProgress((all) => ({ ...all, [pid]: p })),
-        () => app.reloadRefs(),
-      );
-      await refreshRounds(pid); // rounds, the checklist and its answers, for offline checklist walks
-      await app.reloadRefs();
+      await startDownload(pid, () => app.reloadRefs());
       await loadStorage([pid]);
-      setProgress((all) => ({ ...all, [pid]: null }));
     } catch (e) {
       setError(e.message);
-      setProgress((all) => ({ ...all, [pid]: null }));
     }
   };
 
@@ -73,7 +65,12 @@ export function Projects({ app }) {
                     ✓ {t('ready_offline')} · {t('offline_ready_at', { t: when(local.readyAt) })}
                   </span>
                 ) : (
-                  <span class="badge">{t('not_downloaded')}</span>
+                  <>
+                    <span class="badge">{t('not_downloaded')}</span>
+                    <span class="muted small" data-hint="download">
+                      {t('download_to_open')}
+                    </span>
+                  </>
                 )}
                 {local?.readyAt && storage[p.id] && (
                   <span class="muted" data-storage={p.id}>
@@ -85,19 +82,7 @@ export function Projects({ app }) {
                 )}
               </button>
               {prog ? (
-                <div class="progress-block">
-                  <span>
-                    {t('downloading')}: {t(`step_${prog.step}`)} {prog.done ?? ''}
-                    {prog.total ? `/${prog.total}` : ''}
-                  </span>
-                  {/* Without a total (a delta of unknown length) the bar says "busy", not a made-up share. */}
-                  <progress
-                    data-step={prog.step}
-                    max={prog.total || 1}
-                    value={prog.total ? Math.min(prog.done ?? 0, prog.total) : undefined}
-                  />
-                  {prog.skipped ? <span class="muted">{t('photos_over_budget', { n: prog.skipped })}</span> : null}
-                </div>
+                <DownloadProgress progress={prog} />
               ) : (
                 <button class="secondary big" onClick={() => download(p.id)}>
                   {local?.readyAt ? t('update_offline') : t('download_offline')}

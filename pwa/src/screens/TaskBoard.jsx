@@ -10,9 +10,10 @@ import { changeStatus } from '../page/actions.js';
 import { on } from '../page/bus.js';
 import { refs, roomName } from '../page/refs.js';
 import { go } from '../page/router.js';
-import { actionsFrom } from '../store/apply.js';
+import { actionsFrom, mayOpen } from '../store/apply.js';
 import { defectsOfProject } from '../store/defects.js';
 import { BOARDS, boardItems, groupByUnit, isOverdue } from '../store/tasks.js';
+import { DuplicatesButton } from './Buildings.jsx';
 import { Photo } from './Photo.jsx';
 
 const WITH_REASON = new Set(['reject', 'fail']);
@@ -66,6 +67,16 @@ export function TaskBoard({ app, params }) {
       <h2>
         {t(board.title)} <span class="muted small" data-count={items.length}>{t('count_n', { n: items.length })}</span>
       </h2>
+      {(mayOpen('calendar', role) || mayOpen('duplicates', role)) && (
+        <p class="desk-links">
+          {mayOpen('calendar', role) && (
+            <button class="secondary big" data-go="calendar" onClick={() => go(`/p/${pid}/calendar`)}>
+              {t('calendar')}
+            </button>
+          )}{' '}
+          {mayOpen('duplicates', role) && <DuplicatesButton pid={pid} />}
+        </p>
+      )}
       <div class="filters">
         <select name="building" value={filters.building} onChange={(e) => setFilters({ ...filters, building: e.target.value })}>
           <option value="">{t('all_buildings')}</option>

@@ -14,6 +14,11 @@ export const TRANSITIONS = RULES.transitions;
 /** Which roles may push each mutation kind at all (scope is the server's to check). */
 export const MUTATION_ROLES = RULES.mutation_roles;
 
+/** Which roles are offered the planning calendar and the suspected-duplicates list (the server's own table). */
+export const SCREEN_ROLES = RULES.screen_roles;
+
+export const mayOpen = (screen, role) => Boolean(role && SCREEN_ROLES[screen]?.includes(role));
+
 /** The actions offered on a defect in `status` to someone with `role` (all roles when not given). */
 export function actionsFrom(status, role) {
   return Object.keys(TRANSITIONS).filter(

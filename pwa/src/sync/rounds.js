@@ -1,9 +1,12 @@
 /**
- * Rounds, the checklist and the server's checklist answers, fetched for each offline project on every
- * sync pass (after the push, so the answers include this device's own). Staff only: for other roles the
- * server answers 403/404 and the tablet keeps the plain list of inspections.
+ * Rounds, the checklist, the server's checklist answers and its suspected duplicates, fetched for each
+ * offline project on every sync pass (after the push, so the answers include this device's own, and the
+ * suspicions the push just recorded). Staff only: for other roles the server answers 403/404 and the
+ * tablet keeps the plain list of inspections.
  */
+import { mayOpen } from '../store/apply.js';
 import { db, getMeta } from '../store/db.js';
+import { putSuspects } from '../store/duplicates.js';
 import { answersKey } from '../store/rounds.js';
 import { putReference, projectKey } from '../store/reference.js';
 import { ApiError, getJson } from './api.js';
@@ -14,6 +17,7 @@ export async function refreshRounds(projectId) {
   const role = (await getMeta('session'))?.user?.role;
   if (!STAFF.has(role)) return;
   try {
+    if (mayOpen('duplicates', role)) await putSuspects(projectId, await getJson(`/api/projects/${projectId}/duplicates`));
     const rounds = await getJson(`/api/projects/${projectId}/rounds`);
     await putReference(projectKey(projectId, 'rounds'), rounds);
     await putReference(projectKey(projectId, 'checklist'), await getJson(`/api/projects/${projectId}/checklist`));
