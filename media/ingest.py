@@ -17,12 +17,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from domain import dialects
 from domain.models import Photo, PhotoUploader, utcnow
 
 from . import errors
@@ -94,14 +94,7 @@ def hash_file(path: str) -> str:
 
 def insert_ignore(session: Session, model: type, values: dict[str, object], keys: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True if this call inserted the row. No savepoint needed."""
-    dialect = session.get_bind().dialect.name
-    stmt: Any
-    if dialect == "postgresql":
-        stmt = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    else:
-        raise RuntimeError(f"unsupported database {dialect}")
+    stmt = dialects.of(session).insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
     # RETURNING says whether a row went in (rowcount is not reliable for this statement on every driver).
     inserted = session.execute(stmt.returning(*(getattr(model, k) for k in keys))).first()
     return inserted is not None

@@ -10,6 +10,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from domain import dialects
+
 from . import config as config_module
 from .extensions import api, db, migrate
 
@@ -106,12 +108,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    # WAL lets the PWA's pulls read while a push writes; foreign keys are off by default in SQLite.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=10000")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
+def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    # Per-database connection settings (SQLite's pragmas) live with the database's dialect module.
+    backend = dialects.for_driver(dbapi_connection)
+    if backend is not None:
+        backend.on_connect(dbapi_connection)

@@ -18,7 +18,6 @@ from . import hlc, status
 from .codes import FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED
 from .feed import ChangeSet, lock_for_write, scope_keys
 from .payloads import conflict_data
-from .unit_of_work import retrying
 
 RESOLVERS = ("admin", "manager", "inspector")
 CHOICES = ("ours", "theirs")
@@ -49,14 +48,11 @@ def list_conflicts(
 
 
 def resolve(session: Session, user: User, conflict_id: int, choice: str, note: str = "") -> dict[str, Any]:
-    """Resolve and commit (with push's lock, and its retry on deadlocks and serialisation failures).
+    """Resolve, under push's lock, flushed for the caller's unit of work to commit (which reruns it after a
+    deadlock or a serialisation failure).
 
     "theirs" applies the device's status change now, but only if the resolver may take that action
     themselves on the defect's current state (domain.rules); otherwise DomainError says why."""
-    return retrying(session, lambda: _resolve_once(session, user, conflict_id, choice, note), "resolve", (DomainError,))
-
-
-def _resolve_once(session: Session, user: User, conflict_id: int, choice: str, note: str) -> dict[str, Any]:
     lock_for_write(session)
     conflict = session.get(Conflict, conflict_id)
     if conflict is None or not policy.can_see_defect(session, user, conflict.defect_id):

@@ -2,9 +2,15 @@
 
 One transaction per push: lock the device row (pushes from one device are serialised), replay the
 recorded results of sequence numbers already applied, apply the new ones in order, write their results
-to the ledger and their changes to the feed, commit. Because the ledger row and the effect commit
+to the ledger and their changes to the feed. The caller's unit of work (``domain.transaction.run``, one
+per request) commits, and only then is the push answered. Because the ledger row and the effect commit
 together, a retried push after a lost response, a crash or a killed worker can never apply twice, and an
 acknowledged mutation is always durable.
+
+The unit of work runs the push with ``races=True``: two first pushes of one device both insert its row
+(and the first write ever creates the feed's counter), and the loser's unique violation means "run
+again", which then finds the winner's row and replays or continues after it. A deadlock or a
+serialisation failure reruns it too. A refusal (``PushError``) is raised, so nothing of it is kept.
 """
 
 from __future__ import annotations
@@ -35,7 +41,6 @@ from .lookups import load as load_lookups
 from .mutations import Invalid, load_args
 from .numbering import number_new
 from .payloads import defect_data
-from .unit_of_work import retrying
 
 MAX_BATCH = MAX_MUTATIONS
 SERVER_CLOCK = hlc.Clock("server")
@@ -103,10 +108,11 @@ class _Batch:
 
 
 def push(session: Session, user: User, device_id: str, mutations: Sequence[dict[str, Any]]) -> Outcome:
-    """Apply a batch and commit. Retries on deadlocks and first-write races; PushError refuses the batch."""
+    """Apply a batch, flushed, for the caller's unit of work to commit (run it with ``races=True``, see
+    above); PushError refuses the batch."""
     if len(mutations) > MAX_BATCH:
         raise PushError(413, f"每批最多 {MAX_BATCH} 条操作 / At most {MAX_BATCH} mutations per push")
-    return retrying(session, lambda: _push_once(session, user, device_id, mutations), "push", (PushError,))
+    return _push_once(session, user, device_id, mutations)
 
 
 def _device(session: Session, user: User, device_id: str) -> Device:

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .. import dialects
 from ..models import Defect, InboxMessage, Membership, NotifySettings, OutboxMessage, User, Webhook
 
 TITLES = {
@@ -183,8 +183,7 @@ def insert_once(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
     object a push has pending, one statement each.)"""
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.connection().execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+    session.connection().execute(dialects.of(session).insert(model).on_conflict_do_nothing(), rows)
 
 
 def event_key(kind: str, defect_id: uuid.UUID, at: datetime) -> str:

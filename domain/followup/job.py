@@ -1,15 +1,17 @@
 """The follow-up pass (``flask followup run``): due-soon warnings and the escalation ladder, set-based.
 
-Every step is one INSERT … SELECT or UPDATE over all projects; the only Python loops run over the few
-distinct ladder thresholds and due-soon windows, never over defects. It is idempotent and safe to run on
-several machines at once:
+Every step is one INSERT … SELECT or UPDATE over all projects; the only Python loop runs over the few
+distinct due-soon windows, never over defects. A pass escalates at most ``BATCH`` defects (the most
+overdue first) and says when more are waiting; ``run_all`` repeats passes until none is. It is idempotent
+and safe to run on several machines at once:
 
 - each level of each defect is one row of ``escalations`` (unique defect and level), inserted with
   ``ON CONFLICT DO NOTHING``; this run's rows carry its ``run_id`` and everything after (the defect's
   level, the feed, the messages) is derived from those rows only;
 - every message has a unique key (``ON CONFLICT DO NOTHING`` again);
-- on PostgreSQL the pass first takes a transaction-scoped advisory lock, so a second pass started at the
-  same moment waits for the first to commit and then finds nothing left to do.
+- the pass first takes the job's lock (``domain.dialects``: on PostgreSQL a transaction-scoped advisory
+  lock), so a second pass started at the same moment waits for the first to commit and then finds nothing
+  left to do.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, String, and_, case, cast, func, insert, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
+from .. import dialects
 from ..models import (
     Defect,
     Escalation,
@@ -42,6 +44,11 @@ from . import events, visits
 
 LOCK_KEY = 0x7961_6E73  # "yans": the advisory lock of the follow-up pass
 DEFAULT_DUE_SOON_HOURS = 24
+# Defects escalated per pass. A pass writes about 300 µs of rows per defect it escalates (its levels,
+# messages, feed entry, the defect itself); the steady pass escalates far fewer, and a backlog (a ladder
+# switched on over thousands of late defects) is caught up in passes of this size, each committed on its
+# own, instead of one transaction that holds those defects' locks for many seconds.
+BATCH = 2000
 
 
 @dataclass
@@ -51,85 +58,71 @@ class Report:
     due_soon: int = 0
     messages: int = 0
     visits_due: int = 0
+    more: bool = False  # the pass stopped at its limit: run again
+    passes: int = 1
 
 
 def _insert_ignore(session: Session, model: Any, columns: list[str], query: Any) -> int:
     """INSERT INTO model (columns) query ON CONFLICT DO NOTHING; returns the rows inserted."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).from_select(columns, query).on_conflict_do_nothing().returning(model.id)
+    stmt = dialects.of(session).insert(model).from_select(columns, query).on_conflict_do_nothing().returning(model.id)
     return len(session.execute(stmt).all())
 
 
 def _urgent() -> Any:
-    """A-grade defects and urgent types (leaks) climb on the fast thresholds."""
-    urgent_type = (
-        select(TypeDeadline.id)
-        .where(
-            TypeDeadline.project_id == Defect.project_id, TypeDeadline.type_id == Defect.type_id, TypeDeadline.urgent
-        )
-        .exists()
-    )
-    return or_(Defect.severity == "A", urgent_type)
-
-
-def _recipients(notify: Any, project_id: Any, contractor_id: Any) -> Any:
-    """Join condition: the users a ladder level notifies (the contractor's crews always hear too)."""
-    member = select(Membership.id).where(Membership.user_id == User.id, Membership.project_id == project_id).exists()
-    return and_(
-        User.active.is_(True),
-        or_(
-            and_(User.role == "crew", User.contractor_id == contractor_id),
-            and_(notify == "manager", User.role == "manager", member),
-            and_(notify == "regional", User.role == "admin"),
-        ),
-    )
+    """A-grade defects and urgent types (leaks) climb on the fast thresholds. Reads ``TypeDeadline``, which
+    the escalation query joins (left, at most one row: unique per project and type)."""
+    return or_(Defect.severity == "A", TypeDeadline.urgent.is_(True))
 
 
 _COLUMNS = ["defect_id", "project_id", "contractor_id", "level", "reason", "notify", "at", "run_id"]
 
 
-def _escalation_rows(now: datetime, run_id: str, late: Any, late_fix: Any) -> Any:
-    return (
-        select(
-            Defect.id,
-            Defect.project_id,
-            Defect.contractor_id,
-            EscalationStep.level,
-            case((late_fix, literal("fix")), else_=literal("response")),
-            EscalationStep.notify,
-            literal(now, Escalation.at.type),
-            literal(run_id),
-        )
-        .join(EscalationStep, EscalationStep.project_id == Defect.project_id)
-        .where(Defect.status == "assigned", EscalationStep.level > Defect.escalation_level, late)
-    )
-
-
-def _escalate(session: Session, now: datetime, run_id: str) -> int:
-    """Insert every level each overdue defect has reached; returns how many."""
+def _escalate(session: Session, now: datetime, run_id: str, limit: int) -> int:
+    """Insert every level the first ``limit`` overdue defects (oldest fix deadline first) have reached, in
+    one statement; returns how many levels. A defect's levels all go in the same pass, so it is announced
+    once, at the highest."""
     overdue_now = or_(Defect.fix_due_at <= now, and_(Defect.accepted_at.is_(None), Defect.response_due_at <= now))
-    if session.get_bind().dialect.name == "postgresql":
-        # One statement: each row's threshold is its level's hours (fast ones when urgent) past the deadline.
-        threshold = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
-        span = func.make_interval(0, 0, 0, 0, threshold)
-        late_fix = Defect.fix_due_at + span <= now
-        late_response = and_(Defect.accepted_at.is_(None), Defect.response_due_at + span <= now)
-        query = _escalation_rows(now, run_id, and_(overdue_now, or_(late_fix, late_response)), late_fix)
-        return _insert_ignore(session, Escalation, _COLUMNS, query)
-    # Elsewhere (SQLite, no interval arithmetic on its text timestamps): one statement per distinct threshold.
-    total = 0
-    for urgent, column in ((False, EscalationStep.after_hours), (True, EscalationStep.urgent_after_hours)):
-        for hours in sorted(set(session.scalars(select(column).distinct()))):
-            cutoff = now - timedelta(hours=hours)
-            late_fix = Defect.fix_due_at <= cutoff
-            late = and_(
-                overdue_now,
-                or_(and_(Defect.accepted_at.is_(None), Defect.response_due_at <= cutoff), late_fix),
-                column == hours,
-                _urgent() if urgent else ~_urgent(),
-            )
-            total += _insert_ignore(session, Escalation, _COLUMNS, _escalation_rows(now, run_id, late, late_fix))
-    return total
+    # Each row's threshold is its level's hours (fast ones when urgent) past the deadline.
+    threshold = case((_urgent(), EscalationStep.urgent_after_hours), else_=EscalationStep.after_hours)
+    hours_after = dialects.of(session).hours_after
+    late_fix = hours_after(Defect.fix_due_at, threshold) <= now
+    late_response = and_(Defect.accepted_at.is_(None), hours_after(Defect.response_due_at, threshold) <= now)
+    # A level already recorded (by a push's failed re-check) is not a candidate, so every defect ranked
+    # below has something to write and a backlog always moves on.
+    recorded = (
+        select(Escalation.id)
+        .where(Escalation.defect_id == Defect.id, Escalation.level == EscalationStep.level)
+        .exists()
+    )
+    rank = func.dense_rank().over(order_by=(Defect.fix_due_at.asc().nulls_last(), Defect.id))
+    rows = (
+        select(
+            Defect.id.label("defect_id"),
+            Defect.project_id.label("project_id"),
+            Defect.contractor_id.label("contractor_id"),
+            EscalationStep.level.label("level"),
+            case((late_fix, literal("fix")), else_=literal("response")).label("reason"),
+            EscalationStep.notify.label("notify"),
+            rank.label("rank"),
+        )
+        .select_from(Defect)
+        .join(EscalationStep, EscalationStep.project_id == Defect.project_id)
+        .outerjoin(
+            TypeDeadline, and_(TypeDeadline.project_id == Defect.project_id, TypeDeadline.type_id == Defect.type_id)
+        )
+        .where(
+            Defect.status == "assigned",
+            EscalationStep.level > Defect.escalation_level,
+            overdue_now,
+            or_(late_fix, late_response),
+            ~recorded,
+        )
+        .subquery("candidates")
+    )
+    query = select(*(rows.c[c] for c in _COLUMNS[:-2]), literal(now, Escalation.at.type), literal(run_id)).where(
+        rows.c.rank <= limit
+    )
+    return _insert_ignore(session, Escalation, _COLUMNS, query)
 
 
 def _raise_levels(session: Session, now: datetime, run_id: str) -> None:
@@ -163,22 +156,8 @@ def _publish(session: Session, now: datetime, run_id: str) -> int:
     if not n:
         return 0
     first = int(top) - n + 1
-    entity: Any
-    if session.get_bind().dialect.name == "postgresql":
-        entity = cast(Defect.id, String)
-    else:  # SQLite keeps UUIDs as 32 hex digits; the feed names them in the canonical form
-        h = func.lower(cast(Defect.id, String))
-        entity = (
-            func.substr(h, 1, 8)
-            + "-"
-            + func.substr(h, 9, 4)
-            + "-"
-            + func.substr(h, 13, 4)
-            + "-"
-            + func.substr(h, 17, 4)
-            + "-"
-            + func.substr(h, 21, 12)
-        )
+    # The feed names entities by their canonical UUID text (SQLite keeps 32 hex digits).
+    entity = dialects.of(session).uuid_text(Defect.id)
     rank = func.row_number().over(order_by=Defect.id)
     query = select(
         (first - 1 + rank).label("seq"),
@@ -208,15 +187,55 @@ def _publish(session: Session, now: datetime, run_id: str) -> int:
     return n
 
 
-def _top_of_run(run_id: str) -> Any:
-    """A defect that climbed several levels in one pass is announced once, at the highest (whose notify
-    target is reached; the crews hear of every announcement). The records keep every level."""
+def _announced(run_id: str) -> Any:
+    """The run's rows to announce. A defect that climbed several levels in one pass is announced once, at
+    the highest (whose notify target is reached; the crews hear of every announcement). The records keep
+    every level. A CTE: the three fan-outs below read it, and PostgreSQL computes it once."""
     top = (
-        select(Escalation.defect_id, func.max(Escalation.level))
+        select(Escalation.defect_id, func.max(Escalation.level).label("level"))
         .where(Escalation.run_id == run_id)
         .group_by(Escalation.defect_id)
+        .subquery("top")
     )
-    return tuple_(Escalation.defect_id, Escalation.level).in_(top)
+    return (
+        select(
+            Escalation.defect_id,
+            Escalation.project_id,
+            Escalation.contractor_id,
+            Escalation.level,
+            Escalation.reason,
+            Escalation.notify,
+            Escalation.at,
+        )
+        .join(top, and_(top.c.defect_id == Escalation.defect_id, top.c.level == Escalation.level))
+        .cte("announced")
+    )
+
+
+def _recipients(a: Any) -> Any:
+    """Each announcement with each user it reaches, as ``a``'s columns and ``user_id``: the contractor's
+    crews always, the project's managers at a ``manager`` level, admins at a ``regional`` one. Three
+    equi-joins (each planned as a hash join), not one join on an OR of roles."""
+    active = User.active.is_(True)
+    crews = (
+        select(*a.c, User.id.label("user_id"))
+        .select_from(a)
+        .join(User, and_(User.role == "crew", User.contractor_id == a.c.contractor_id, active))
+    )
+    managers = (
+        select(*a.c, User.id)
+        .select_from(a)
+        .join(Membership, Membership.project_id == a.c.project_id)
+        .join(User, and_(User.id == Membership.user_id, User.role == "manager", active))
+        .where(a.c.notify == "manager")
+    )
+    regional = (
+        select(*a.c, User.id)
+        .select_from(a)
+        .join(User, and_(User.role == "admin", active))
+        .where(a.c.notify == "regional")
+    )
+    return union_all(crews, managers, regional).subquery("recipients")
 
 
 def _level_title(level: Any) -> Any:
@@ -224,111 +243,98 @@ def _level_title(level: Any) -> Any:
 
 
 def _notify_escalations(session: Session, run_id: str) -> int:
+    announced = _announced(run_id)
+    r = _recipients(announced)
     muted = (
         select(NotifySettings.user_id)
-        .where(NotifySettings.user_id == User.id, NotifySettings.muted_kinds.like("%,overdue,%"))
+        .where(NotifySettings.user_id == r.c.user_id, NotifySettings.muted_kinds.like("%,overdue,%"))
         .exists()
     )
-    key = literal("esc:") + cast(Escalation.defect_id, String) + ":" + cast(Escalation.level, String)
     inbox = (
         select(
-            key + ":u" + cast(User.id, String),
-            User.id,
+            _key(r) + ":u" + cast(r.c.user_id, String),
+            r.c.user_id,
             literal("overdue"),
-            Escalation.project_id,
-            Escalation.defect_id,
-            Escalation.level,
-            _level_title(Escalation.level),
+            r.c.project_id,
+            r.c.defect_id,
+            r.c.level,
+            _level_title(r.c.level),
             literal(""),
-            Escalation.at,
+            r.c.at,
         )
-        .select_from(Escalation)
-        .join(User, _recipients(Escalation.notify, Escalation.project_id, Escalation.contractor_id))
+        .select_from(r)
+        .where(~muted)
     )
-    inbox = inbox.where(Escalation.run_id == run_id, ~muted, _top_of_run(run_id))
     cols = ["key", "user_id", "kind", "project_id", "defect_id", "level", "title", "body", "created_at"]
     n = _insert_ignore(session, InboxMessage, cols, inbox)
-    json_object = func.json_build_object if session.get_bind().dialect.name == "postgresql" else func.json_object
-    data = json_object(
-        "kind",
-        "overdue",
-        "project_id",
-        Escalation.project_id,
-        "defect_id",
-        cast(Escalation.defect_id, String),
-        "level",
-        Escalation.level,
-        "reason",
-        Escalation.reason,
-        "title",
-        _level_title(Escalation.level),
-    )
     email = (
         select(
-            key + ":e" + cast(User.id, String),
+            _key(r) + ":e" + cast(r.c.user_id, String),
             literal("email"),
             NotifySettings.email,
-            User.id,
-            literal("overdue"),
-            Escalation.project_id,
-            data,
-            literal("pending"),
-            literal(0),
-            Escalation.at,
-            literal(""),
-            Escalation.at,
+            r.c.user_id,
+            *_outbox_fields(session, r),
         )
-        .select_from(Escalation)
-        .join(User, _recipients(Escalation.notify, Escalation.project_id, Escalation.contractor_id))
-        .join(NotifySettings, NotifySettings.user_id == User.id)
-        .where(
-            Escalation.run_id == run_id,
-            _top_of_run(run_id),
-            NotifySettings.email != "",
-            NotifySettings.email_kinds.like("%,overdue,%"),
-        )
+        .select_from(r)
+        .join(NotifySettings, NotifySettings.user_id == r.c.user_id)
+        .where(NotifySettings.email != "", NotifySettings.email_kinds.like("%,overdue,%"))
     )
-    out_cols = [
-        "key",
-        "channel",
-        "target",
-        "user_id",
-        "kind",
-        "project_id",
-        "payload",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "created_at",
-    ]
-    n += _insert_ignore(session, OutboxMessage, out_cols, email)
+    n += _insert_ignore(session, OutboxMessage, _OUTBOX_COLUMNS, email)
+    a = announced
     hook = (
         select(
-            key + ":w" + cast(Webhook.id, String),
+            _key(a) + ":w" + cast(Webhook.id, String),
             literal("webhook"),
             cast(Webhook.id, String),
             literal(None, Integer),
-            literal("overdue"),
-            Escalation.project_id,
-            data,
-            literal("pending"),
-            literal(0),
-            Escalation.at,
-            literal(""),
-            Escalation.at,
+            *_outbox_fields(session, a),
         )
-        .select_from(Escalation)
-        .join(Webhook, Webhook.project_id == Escalation.project_id)
-        .where(
-            Escalation.run_id == run_id,
-            _top_of_run(run_id),
-            Webhook.active.is_(True),
-            or_(Webhook.kinds == "", Webhook.kinds.like("%,overdue,%")),
-        )
+        .select_from(a)
+        .join(Webhook, Webhook.project_id == a.c.project_id)
+        .where(Webhook.active.is_(True), or_(Webhook.kinds == "", Webhook.kinds.like("%,overdue,%")))
     )
-    n += _insert_ignore(session, OutboxMessage, out_cols, hook)
+    n += _insert_ignore(session, OutboxMessage, _OUTBOX_COLUMNS, hook)
     return n
+
+
+def _key(a: Any) -> Any:
+    """The messages' idempotency key for an announcement (the channel and recipient are appended)."""
+    return literal("esc:") + cast(a.c.defect_id, String) + ":" + cast(a.c.level, String)
+
+
+_OUTBOX_COLUMNS = [
+    "key",
+    "channel",
+    "target",
+    "user_id",
+    "kind",
+    "project_id",
+    "payload",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+]
+
+
+def _outbox_fields(session: Session, a: Any) -> list[Any]:
+    """The outbox columns after key, channel, target and user, for announcement rows ``a``."""
+    data = dialects.of(session).json_object(
+        "kind",
+        "overdue",
+        "project_id",
+        a.c.project_id,
+        "defect_id",
+        cast(a.c.defect_id, String),
+        "level",
+        a.c.level,
+        "reason",
+        a.c.reason,
+        "title",
+        _level_title(a.c.level),
+    )
+    return [literal("overdue"), a.c.project_id, data, literal("pending"), literal(0), a.c.at, literal(""), a.c.at]
 
 
 def _due_soon(session: Session, now: datetime) -> int:
@@ -372,13 +378,13 @@ def _due_soon(session: Session, now: datetime) -> int:
     return total
 
 
-def run(session: Session, now: datetime) -> Report:
-    """One follow-up pass as of ``now`` (injected: tests travel in time). Commits."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+def run(session: Session, now: datetime, limit: int = BATCH) -> Report:
+    """One follow-up pass as of ``now`` (injected: tests travel in time), escalating at most ``limit``
+    defects; commits. ``Report.more`` says that more are waiting: run again (``run_all``)."""
+    dialects.of(session).lock(session, LOCK_KEY)
     run_id = str(uuid.uuid4())
     report = Report()
-    report.escalations = _escalate(session, now, run_id)
+    report.escalations = _escalate(session, now, run_id, limit)
     report.due_soon = _due_soon(session, now)
     report.visits_due = visits.notify_due(session, now)
     if report.escalations:
@@ -386,4 +392,22 @@ def run(session: Session, now: datetime) -> Report:
         report.messages = _notify_escalations(session, run_id)
         report.defects = _publish(session, now, run_id)
     session.commit()
+    report.more = report.defects >= limit
     return report
+
+
+def run_all(session: Session, now: datetime, limit: int = BATCH, max_passes: int = 1000) -> Report:
+    """Passes until nothing is left to escalate (a backlog is caught up in several short transactions);
+    the totals of all of them."""
+    total = Report()
+    for passes in range(1, max_passes + 1):
+        report = run(session, now, limit)
+        total.escalations += report.escalations
+        total.defects += report.defects
+        total.due_soon += report.due_soon
+        total.messages += report.messages
+        total.visits_due += report.visits_due
+        total.passes = passes
+        if not report.more:
+            break
+    return total

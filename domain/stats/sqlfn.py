@@ -1,4 +1,4 @@
-"""Date arithmetic that SQLite and PostgreSQL spell differently, as SQL expressions.
+"""Date arithmetic for the statistics, as SQL expressions (each database spells them in ``domain.dialects``).
 
 Days, weeks and months are counted in the projects' local time, China Standard Time (UTC+8, no daylight
 saving), so a defect closed at 23:30 Beijing time on its due date counts as closed that day.
@@ -13,7 +13,7 @@ from sqlalchemy import Date, Float, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-LOCAL_OFFSET = "+8 hours"
+from .. import dialects
 
 
 class local_date(FunctionElement[Any]):  # noqa: N801  (SQL function style)
@@ -45,13 +45,7 @@ class days_between(FunctionElement[Any]):  # noqa: N801
     inherit_cache = True
 
 
-def _pg_local(col: str) -> str:
-    # China has kept UTC+8 without daylight saving since 1991: a fixed offset, no zone lookup per row.
-    return f"(({col} AT TIME ZONE 'UTC') + INTERVAL '8 hours')"
-
-
-# Seconds that move a UTC instant to local time (8 h) and Monday 1969-12-29 00:00 local to zero (3 days).
-WEEK_SHIFT = 8 * 3600 + 3 * 86400
+# Monday 1969-12-29 (UTC+8): week number 0 (the dialects' ``week_number`` counts from it).
 WEEK_ZERO = date(1969, 12, 29)
 
 
@@ -69,49 +63,22 @@ def _args(element: FunctionElement[Any], compiler: Any, **kw: Any) -> list[str]:
     return [compiler.process(c, **kw) for c in element.clauses]
 
 
-@compiles(local_date, "sqlite")
-def _local_date_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    (col,) = _args(element, compiler, **kw)
-    return f"date({col}, '{LOCAL_OFFSET}')"
+# Each function is spelled by the database's module in domain.dialects.
+@compiles(local_date)
+def _local_date(element: Any, compiler: Any, **kw: Any) -> str:
+    return dialects.for_compiler(compiler).local_date(*_args(element, compiler, **kw))
 
 
-@compiles(local_date, "postgresql")
-def _local_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
-    (col,) = _args(element, compiler, **kw)
-    return f"CAST({_pg_local(col)} AS DATE)"
+@compiles(week_start)
+def _week(element: Any, compiler: Any, **kw: Any) -> str:
+    return dialects.for_compiler(compiler).week_number(*_args(element, compiler, **kw))
 
 
-@compiles(week_start, "sqlite")
-def _week_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    (col,) = _args(element, compiler, **kw)
-    return f"CAST(((julianday({col}) - 2440587.5) * 86400 + {WEEK_SHIFT}) / 604800 AS INTEGER)"
+@compiles(month_of)
+def _month(element: Any, compiler: Any, **kw: Any) -> str:
+    return dialects.for_compiler(compiler).month_of(*_args(element, compiler, **kw))
 
 
-@compiles(week_start, "postgresql")
-def _week_pg(element: Any, compiler: Any, **kw: Any) -> str:
-    (col,) = _args(element, compiler, **kw)
-    return f"CAST(floor((date_part('epoch', {col}) + {WEEK_SHIFT}) / 604800) AS INTEGER)"
-
-
-@compiles(month_of, "sqlite")
-def _month_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    (col,) = _args(element, compiler, **kw)
-    return f"strftime('%Y-%m', {col}, '{LOCAL_OFFSET}')"
-
-
-@compiles(month_of, "postgresql")
-def _month_pg(element: Any, compiler: Any, **kw: Any) -> str:
-    (col,) = _args(element, compiler, **kw)
-    return f"date_trunc('month', {_pg_local(col)})"
-
-
-@compiles(days_between, "sqlite")
-def _days_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    a, b = _args(element, compiler, **kw)
-    return f"(julianday({b}) - julianday({a}))"
-
-
-@compiles(days_between, "postgresql")
-def _days_pg(element: Any, compiler: Any, **kw: Any) -> str:
-    a, b = _args(element, compiler, **kw)
-    return f"(date_part('epoch', {b} - {a}) / 86400.0)"
+@compiles(days_between)
+def _days(element: Any, compiler: Any, **kw: Any) -> str:
+    return dialects.for_compiler(compiler).days_between(*_args(element, compiler, **kw))

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, literal, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from domain import transaction
+from domain import dialects, transaction
 from domain.errors import RATE_LIMITED, DomainError
 from domain.models import LoginAttempt, utcnow
 
@@ -47,9 +46,7 @@ def join_rules(address: str, *, per_address: int) -> list[Rule]:
 
 
 def _upsert(session: Session, key: str, now: datetime, window: int) -> Any:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    ins = insert(LoginAttempt).values(key=key, window_start=now, count=1)
+    ins = dialects.of(session).insert(LoginAttempt).values(key=key, window_start=now, count=1)
     expired = LoginAttempt.window_start <= now - timedelta(seconds=window)
     stmt = ins.on_conflict_do_update(
         index_elements=[LoginAttempt.key],

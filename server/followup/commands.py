@@ -47,12 +47,13 @@ def register(app: Flask) -> None:
     @now_option
     @click.option("--no-deliver", is_flag=True, help="Only evaluate; leave delivery to `flask notify deliver`.")
     def followup_run(now: str | None, no_deliver: bool) -> None:
-        """One follow-up pass: due-soon warnings, escalations, phone 回访 due, then deliver what is due."""
+        """A follow-up pass (more while a backlog is left): due-soon warnings, escalations, phone 回访 due,
+        then deliver what is due."""
         at = _now(now)
-        report = job.run(dbs(), at)
+        report = job.run_all(dbs(), at)
         click.echo(
             f"escalations {report.escalations} (defects {report.defects}), due soon {report.due_soon}, "
-            f"messages {report.messages}, phone follow-ups due {report.visits_due}"
+            f"messages {report.messages}, phone follow-ups due {report.visits_due}, passes {report.passes}"
         )
         if not no_deliver:
             sent = delivery.deliver_all(dbs(), at, delivery_settings())

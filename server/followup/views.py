@@ -128,7 +128,7 @@ def get_followup(project_id: int) -> Any:
     """The project's time limits, ladder and dispatch routes (defaults are added on first read)."""
     _staff_project(project_id)
     if defaults.ensure_project(dbs(), project_id):
-        db.session.commit()
+        db.session.flush()
     return _setup(project_id)
 
 
@@ -193,7 +193,7 @@ def put_policy(body: dict[str, Any], project_id: int) -> Any:
         {k: old[k] for k in ("policy", "types", "due_soon_hours", "visit_timeout_days")},
         {k: new[k] for k in ("policy", "types", "due_soon_hours", "visit_timeout_days")},
     )
-    db.session.commit()
+    db.session.flush()
     return new
 
 
@@ -213,7 +213,7 @@ def put_ladder(body: dict[str, Any], project_id: int) -> Any:
     db.session.flush()
     new = _setup(project_id)
     _record(project_id, user, "ladder", old, new["ladder"])
-    db.session.commit()
+    db.session.flush()
     return new
 
 
@@ -258,7 +258,7 @@ def put_routes(body: dict[str, Any], project_id: int) -> Any:
     db.session.flush()
     new = _setup(project_id)
     _record(project_id, user, "routes", old, new["routes"])
-    db.session.commit()
+    db.session.flush()
     return new
 
 
@@ -352,7 +352,7 @@ def override_deadline(body: dict[str, Any], defect_id: uuid.UUID) -> Any:
     changes = ChangeSet()
     changes.defect(d, keys)
     changes.publish(dbs())
-    db.session.commit()
+    db.session.flush()
     return d
 
 
@@ -394,5 +394,5 @@ def acknowledge(escalation_id: int) -> Any:
         abort(403, message="检查员不能确认升级 / Inspectors do not acknowledge escalations")
     if e.acknowledged_at is None:
         e.acknowledged_by_id, e.acknowledged_at = user.id, utcnow()
-        db.session.commit()
+        db.session.flush()
     return e

@@ -82,7 +82,7 @@ def add_webhook(body: dict[str, Any], project_id: int) -> Any:
     db.session.add(h)
     db.session.flush()
     _record(project_id, user, "webhook", None, _config(h))
-    db.session.commit()
+    db.session.flush()
     return _hook(h), 201, {"X-Webhook-Secret": secret}
 
 
@@ -124,4 +124,4 @@ def remove_webhook(project_id: int, webhook_id: int) -> None:
     h = _own(project_id, webhook_id)
     _record(project_id, user, "webhook", _config(h), None)
     h.active = False
-    db.session.commit()
+    db.session.flush()

@@ -113,7 +113,7 @@ def mark_read(body: dict[str, Any]) -> Any:
     if not body["all"]:
         stmt = stmt.where(InboxMessage.id.in_(body["ids"] or [0]))
     db.session.execute(stmt.values(read_at=utcnow()))
-    db.session.commit()
+    db.session.flush()
     return {"unread": _unread(user.id)}
 
 
@@ -159,5 +159,5 @@ def put_settings(body: dict[str, Any]) -> Any:
     s.email, s.email_kinds, s.muted_kinds = body["email"], join(body["email_kinds"]), join(body["muted_kinds"])
     s.quiet_start, s.quiet_end = start, end
     db.session.add(s)
-    db.session.commit()
+    db.session.flush()
     return _settings(s)

@@ -67,7 +67,6 @@ def start_upload(body: dict[str, Any]) -> Any:
         upload = uploads.start(dbs(), m.settings, user.id, sha, body["size"], body["mime"])
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return _state(uploads.Progress(upload)), 201
 
 
@@ -97,7 +96,6 @@ def put_chunk(upload_id: uuid.UUID) -> Any:
         progress = uploads.append(dbs(), m.storage, m.settings, upload, int(raw), request.stream)
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return _state(progress)
 
 
@@ -115,7 +113,6 @@ def start_direct(body: dict[str, Any]) -> Any:
         )
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return {"upload_id": upload.id, "url": form.url, "fields": form.fields, "expires_at": form.expires_at}
 
 
@@ -130,7 +127,6 @@ def confirm_direct(upload_id: uuid.UUID) -> Any:
         progress = uploads.confirm_direct(dbs(), m.storage, m.settings, upload)
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return _state(progress)
 
 
@@ -186,7 +182,6 @@ def start_multipart(body: dict[str, Any]) -> Any:
         received = [p.number for p in multipart.received(dbs(), m.storage, m.settings, upload)]
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return _multipart_state(upload, received), 201
 
 
@@ -217,7 +212,6 @@ def multipart_urls(body: dict[str, Any], upload_id: uuid.UUID) -> Any:
     except MediaError as exc:
         fail(exc)
     multipart.touch(dbs(), upload)
-    dbs().commit()
     expires_at = datetime.now(UTC) + m.settings.url_ttl
     return {"urls": [{"part": u.part, "url": u.url, "size": u.size} for u in urls], "expires_at": expires_at}
 
@@ -233,7 +227,6 @@ def complete_multipart(upload_id: uuid.UUID) -> Any:
         progress = multipart.complete(dbs(), m.storage, m.settings, upload)
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return _state(progress)
 
 
@@ -244,5 +237,4 @@ def abort_multipart(upload_id: uuid.UUID) -> Any:
     """Give an upload up; its parts are removed from the bucket."""
     upload = _find_multipart(upload_id)
     uploads.discard(dbs(), media().storage, upload)
-    dbs().commit()
     return None

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 from flask import Response, current_app, jsonify, request, send_file, url_for
 from flask_smorest import Blueprint
 
-from domain import policy
+from domain import policy, transaction
 from domain.models import Photo, PhotoAnnotation
 from media import annotate
 from media import errors as media_errors
@@ -37,8 +37,8 @@ RAW_BODY = {
 
 
 def fail(exc: MediaError) -> NoReturn:
-    dbs().commit()  # keep the clean-up a failed upload did (removed sessions), nothing else is pending
-    raise exc
+    """Refuse, keeping the clean-up a failed upload did (its session removed, its stored parts deleted)."""
+    raise transaction.keeping(exc)
 
 
 def _visible_photo(sha256: str) -> Photo:
@@ -120,7 +120,6 @@ def put_photo(sha256: str) -> Any:
             photo, created = ingest(dbs(), m.storage, m.settings, spooled, sha256, user.id, derive_now=inline)
     except MediaError as exc:
         fail(exc)
-    dbs().commit()
     return photo, 201 if created else 200
 
 

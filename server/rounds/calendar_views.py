@@ -115,7 +115,7 @@ def save_calendar(body: dict[str, Any], project_id: int) -> Any:
         db.session.flush()
         _set_participants(insp, r["participants"])
         saved.append(insp)
-    db.session.commit()
+    db.session.flush()
     return [round_data(i) for i in saved]
 
 
@@ -175,5 +175,5 @@ def patch_round(body: dict[str, Any], inspection_id: uuid.UUID) -> Any:
             insp.started_on = date.today()
     if "participants" in body:
         _set_participants(insp, body["participants"])
-    db.session.commit()
+    db.session.flush()
     return round_data(insp)

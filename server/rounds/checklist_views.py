@@ -47,7 +47,7 @@ def get_checklist(project_id: int) -> Any:
     """The checklist the tablet walks: the project's own when edited, else the standard one."""
     access.staff_project(project_id)
     if checklists.seed_standard(db.session()) > 0:
-        db.session.commit()
+        db.session.flush()
     return _with_types(checklists.project_items(db.session(), project_id))
 
 
@@ -65,7 +65,7 @@ def add_item(body: dict[str, Any], project_id: int) -> Any:
         abort(409, message=f"检查项编号已存在 / Item code {body['code']} exists")
     item = ChecklistItem(project_id=project_id, **body)
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return _with_types([item])[0]
 
 
@@ -84,7 +84,7 @@ def edit_item(body: dict[str, Any], project_id: int, item_id: int) -> Any:
     target = own[item.code]
     for k, v in body.items():
         setattr(target, k, v)
-    db.session.commit()
+    db.session.flush()
     return _with_types([target])[0]
 
 

@@ -59,7 +59,7 @@ def merge(body: dict[str, Any], defect_id: uuid.UUID) -> Any:
         session.add(DefectHistory(**row))
     dup.updated_at = into.updated_at = utcnow()
     changes.publish(session)
-    db.session.commit()
+    db.session.flush()
     return {"status": outcome, "defect_id": dup.id, "duplicate_of_id": into.id}
 
 
@@ -86,5 +86,5 @@ def dismiss(body: dict[str, Any], defect_id: uuid.UUID) -> Any:
                 by_id=current_user().id,
             )
         )  # fmt: skip
-    db.session.commit()
+    db.session.flush()
     return {"status": "dismissed", "defect_id": dup.id, "duplicate_of_id": into.id}

@@ -32,7 +32,7 @@ def seed(project_id: int) -> Any:
     """Load the starter risk list (66 items in 6 categories); running it again adds nothing."""
     access.managed_project(project_id)
     added = risk.seed_project(db.session(), project_id)
-    db.session.commit()
+    db.session.flush()
     return {"added": added}
 
 
@@ -50,7 +50,7 @@ def add_item(body: dict[str, Any], project_id: int) -> Any:
         abort(409, message=f"检查项编号已存在 / Item code {body['code']} exists")
     item = RiskItem(project_id=project_id, result="pending", note="", position=10_000, **body)
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -72,7 +72,7 @@ def check(body: dict[str, Any], item_id: int) -> Any:
         abort(422, message="不通过的检查项需填写责任单位和整改期限 / A failing item needs responsible and deadline")
     if "result" in body:
         item.checked_by_id, item.checked_at = current_user().id, utcnow()
-    db.session.commit()
+    db.session.flush()
     return item
 
 

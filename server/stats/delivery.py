@@ -70,7 +70,6 @@ def criteria(project_id: int) -> Any:
         merged = {**(row.criteria or {}), **clean}
         row.criteria = merged
         row.updated_by_id = current_user().id
-        session.commit()
     settings = gate.settings_for(session, project_id)
     return [
         {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "kind": c.kind, **settings[c.code]}
@@ -101,7 +100,6 @@ def permits(project_id: int, building_id: int) -> Any:
         )
     user = current_user()
     permit = gate.issue_permit(session, project_id, building_id, user.id, user.role, reason.strip())
-    session.commit()
     return gate.permit_payload(permit), 201
 
 

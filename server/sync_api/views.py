@@ -8,6 +8,7 @@ import orjson
 from flask import Response, request
 from flask_smorest import Blueprint, abort
 from isal import igzip
+from werkzeug.exceptions import HTTPException
 
 from sync import conflicts as conflict_service
 from sync import envelope
@@ -15,6 +16,7 @@ from sync import pull as pull_service
 from sync import push as push_service
 from sync.feed import CursorError
 
+from .. import uow
 from ..accounts.auth import current_user, login_required
 from ..extensions import db
 from .schemas import (
@@ -52,6 +54,7 @@ def _json(data: Any, status: int = 200) -> Response:
 @blp.alt_response(403, description="The device id belongs to another user")
 @blp.alt_response(413, description="More than 500 mutations")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@uow.races
 def push() -> Any:
     """Apply a device's mutations exactly once; one result per mutation, in the same order."""
     # The envelope of a 100-mutation push is decoded and checked by msgspec in one pass; the documented
@@ -65,7 +68,9 @@ def push() -> Any:
         outcome = push_service.push(db.session(), current_user(), body["device_id"], body["mutations"])
     except push_service.PushError as exc:
         if exc.status == 409:
-            return _json({"code": 409, "status": "Conflict", "message": exc.message, **exc.extra}, 409)
+            # Raised with the protocol's own body (expected_seq), so the unit of work rolls the push back.
+            refusal = {"code": 409, "status": "Conflict", "message": exc.message, **exc.extra}
+            raise HTTPException(response=_json(refusal, 409)) from exc
         abort(exc.status, message=exc.message)
     return _json({"results": outcome.results, "hlc": outcome.hlc})
 
@@ -80,7 +85,6 @@ def pull(query: dict[str, Any]) -> Any:
         page = pull_service.pull(db.session(), current_user(), query["cursor"], query.get("project_id"), query["limit"])
     except CursorError as exc:
         abort(400, message=str(exc))
-    db.session.rollback()  # end the read transaction promptly
     return _json(page)
 
 

@@ -114,7 +114,7 @@ def _pdf_bytes(w: Walkthrough) -> bytes:
     )
     # The first PDF handed out is the one kept: every later download is the same bytes.
     w.pdf, w.pdf_sha256 = data, hashlib.sha256(data).hexdigest()
-    db.session.commit()
+    db.session.flush()
     return data
 
 

@@ -89,3 +89,44 @@ def test_the_pass_is_idempotent(app):
     for later in (now, now + timedelta(hours=1)):
         report = job.run(db.session, later)
         assert (report.escalations, report.messages, report.due_soon) == (0, 0, 0)
+
+
+def test_a_backlog_is_caught_up_in_passes_of_the_limit(app):
+    """Passes of at most ``limit`` defects, the oldest fix deadline first, each defect's levels in one pass
+    (announced once, at the highest); ``run_all`` repeats passes until nothing is left."""
+    now = _overdue_world(5)
+    by_deadline = db.session.scalars(select(Defect.id).order_by(Defect.fix_due_at, Defect.id)).all()
+    first = job.run(db.session, now, limit=2)
+    assert (first.defects, first.escalations, first.more) == (2, 6, True)
+    assert set(db.session.scalars(select(Escalation.defect_id))) == set(by_deadline[:2])
+    rest = job.run_all(db.session, now, limit=2)
+    assert (rest.defects, rest.escalations, rest.passes) == (3, 9, 2)
+    assert set(db.session.scalars(select(Defect.escalation_level))) == {3}
+    assert db.session.scalar(select(func.count()).select_from(InboxMessage)) == 5
+    assert set(db.session.scalars(select(InboxMessage.level))) == {3}
+    assert db.session.scalar(select(func.count()).select_from(SyncChange)) == 5
+    assert job.run_all(db.session, now, limit=2).escalations == 0
+
+
+def test_a_level_already_recorded_does_not_hold_the_backlog_up(app):
+    """A level a push recorded (a failed re-check) is skipped, so the defect ranked first still leaves
+    room for others in the pass."""
+    now = _overdue_world(3)
+    first = db.session.scalars(select(Defect).order_by(Defect.fix_due_at, Defect.id)).first()
+    assert first is not None
+    for level in (1, 2, 3):
+        db.session.add(
+            Escalation(
+                defect_id=first.id,
+                project_id=first.project_id,
+                contractor_id=first.contractor_id,
+                level=level,
+                reason="recheck_failed",
+                notify="crew",
+                at=now,
+            )
+        )
+    db.session.commit()
+    report = job.run(db.session, now, limit=1)
+    assert (report.defects, report.escalations) == (1, 3)
+    assert first.id not in set(db.session.scalars(select(Escalation.defect_id).where(Escalation.run_id != "")))

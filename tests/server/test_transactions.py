@@ -117,3 +117,49 @@ def test_a_created_row_is_answered_with_its_id(client, auth):
     created = client.post("/api/projects", json={"code": "NEW1", "name": "新项目"}, headers=headers).get_json()
     assert isinstance(created["id"], int)
     assert client.get(f"/api/projects/{created['id']}", headers=headers).get_json()["code"] == "NEW1"
+
+
+def _unique_violation() -> IntegrityError:
+    return IntegrityError("INSERT …", {}, _PgError("23505"))
+
+
+def test_a_unit_that_races_reruns_after_a_unique_violation(app):
+    """Two first writers of the same row: the loser runs again and finds the winner's row."""
+    attempts = []
+
+    def work():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise _unique_violation()
+        return "done"
+
+    assert transaction.run(db.session, work, races=True) == "done"
+    assert len(attempts) == 2
+    assert transaction.is_race(IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: devices.id")))
+    assert not transaction.is_race(IntegrityError("INSERT …", {}, _PgError("23503")))  # a foreign key
+
+
+def test_a_race_that_keeps_failing_is_a_conflict(app):
+    calls = []
+
+    def work():
+        calls.append(1)
+        raise _unique_violation()
+
+    with pytest.raises(DomainError) as exc:
+        transaction.run(db.session, work, races=True, retries=3)
+    assert exc.value.code == "conflict" and len(calls) == 3
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "rolled-back"])
+def test_a_refusal_keeps_the_work_only_when_marked(app, kept):
+    def work():
+        db.session.add(Contractor(name="清理记录", trade="土建"))
+        db.session.flush()
+        refusal = DomainError("conflict", "上传有误 / The upload is wrong")
+        raise transaction.keeping(refusal) if kept else refusal
+
+    with pytest.raises(DomainError):
+        transaction.run(db.session, work)
+    db.session.rollback()  # anything still pending goes; what was committed stays
+    assert db.session.scalars(select(Contractor.name)).all() == (["清理记录"] if kept else [])

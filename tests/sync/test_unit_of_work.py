@@ -1,76 +1,52 @@
-"""Pushes and conflict resolution commit through one helper that retries deadlocks and serialisation
-failures and lets refusals through at once."""
+"""A push is one unit of work: the request's (domain.transaction.run) commits it once, reruns it after a
+deadlock, a serialisation failure or a first-write race, and keeps nothing of a refused push."""
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-import pytest
-from sqlalchemy.exc import DBAPIError
+import sync.push
+from domain.models import AppliedMutation, Defect, Device
+from server.extensions import db
 
-from domain.errors import DomainError
-from sync import conflicts
-from sync.unit_of_work import RETRIES, retrying
+from .test_push import create_args
 
 
-class _Orig(Exception):
+class _PgError(Exception):
     def __init__(self, sqlstate: str):
         super().__init__(sqlstate)
         self.sqlstate = sqlstate
 
 
-class _Session:
-    def __init__(self) -> None:
-        self.commits = self.rollbacks = 0
+def test_a_first_push_that_loses_the_race_for_its_device_runs_again(world, device, monkeypatch):
+    """Two first pushes of one device both insert its row; the loser's unique violation reruns the push,
+    which then finds the row (simulated: the first attempt fails as the loser's would)."""
+    real = sync.push._device
+    calls = []
 
-    def commit(self) -> None:
-        self.commits += 1
+    def racing(session, user, device_id):
+        calls.append(1)
+        if len(calls) == 1:
+            real(session, user, device_id)
+            raise IntegrityError("INSERT INTO devices …", {}, _PgError("23505"))
+        return real(session, user, device_id)
 
-    def rollback(self) -> None:
-        self.rollbacks += 1
-
-
-def _failing(times: int, sqlstate: str) -> Any:
-    calls = {"n": 0}
-
-    def work() -> str:
-        calls["n"] += 1
-        if calls["n"] <= times:
-            raise DBAPIError("UPDATE …", None, _Orig(sqlstate))
-        return "done"
-
-    return work, calls
-
-
-@pytest.mark.parametrize("sqlstate", ["40P01", "40001"])
-def test_deadlocks_and_serialisation_failures_are_retried(sqlstate):
-    session = _Session()
-    work, calls = _failing(2, sqlstate)
-    assert retrying(session, work, "test") == "done"  # type: ignore[arg-type]
-    assert calls["n"] == 3 and session.rollbacks == 2 and session.commits == 1
+    monkeypatch.setattr(sync.push, "_device", racing)
+    a = device(world.inspector)
+    a.mutate("defect.create", **create_args(world))
+    assert [r["status"] for r in a.push()] == ["applied"]
+    assert len(calls) == 2
+    assert db.session.scalar(select(func.count()).select_from(Defect)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AppliedMutation)) == 1
 
 
-def test_other_errors_and_refusals_are_not_retried():
-    session = _Session()
-    work, calls = _failing(1, "22003")  # numeric value out of range: retrying cannot help
-    with pytest.raises(DBAPIError):
-        retrying(session, work, "test")  # type: ignore[arg-type]
-    assert calls["n"] == 1
-
-    def refuse() -> None:
-        raise DomainError("forbidden")
-
-    with pytest.raises(DomainError):
-        retrying(session, refuse, "test", (DomainError,))  # type: ignore[arg-type]
-    work, calls = _failing(RETRIES, "40P01")
-    with pytest.raises(DBAPIError):
-        retrying(_Session(), work, "test")  # type: ignore[arg-type]
-    assert calls["n"] == RETRIES
-
-
-def test_resolution_is_retried_like_a_push(monkeypatch):
-    session = _Session()
-    work, calls = _failing(1, "40P01")
-    monkeypatch.setattr(conflicts, "_resolve_once", lambda *a: work())
-    assert conflicts.resolve(session, None, 1, "ours") == "done"  # type: ignore[arg-type]
-    assert calls["n"] == 2 and session.commits == 1
+def test_a_push_refused_for_a_sequence_from_the_future_keeps_nothing(world, device, client):
+    a = device(world.inspector)
+    a.mutate("defect.create", **create_args(world))
+    a.mutate("defect.create", **create_args(world))
+    r = client.post("/api/sync/push", json={"device_id": a.id, "mutations": a.outbox[1:]}, headers=a.headers)
+    assert r.status_code == 409 and r.get_json()["expected_seq"] == 1
+    db.session.expire_all()
+    assert db.session.get(Device, a.id) is None, "the device row the refused push made was rolled back"
+    assert [x["status"] for x in a.push()] == ["applied", "applied"]
