@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .. import dialects
 from ..errors import DomainError, define
 from ..models import HomeownerUnit, Inspection, InspectionCheckin, Invitation, Unit, User
 from ..stats.filters import Filters
@@ -48,7 +48,6 @@ def record(
         raise DomainError(
             CHECKIN_CLOSED, "检查批次未开始或已结束，无法签到 / The round is not open: check in on the day"
         )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     row = {
         "inspection_id": insp.id,
         "unit_id": unit.id,
@@ -58,7 +57,13 @@ def record(
         "at": at,
     }
     # ON CONFLICT DO NOTHING: two tablets checking the same owner in at once both succeed, once.
-    stmt = dialect.insert(InspectionCheckin).values(row).on_conflict_do_nothing().returning(InspectionCheckin.id)
+    stmt = (
+        dialects.of(session)
+        .insert(InspectionCheckin)
+        .values(row)
+        .on_conflict_do_nothing()
+        .returning(InspectionCheckin.id)
+    )
     new_id = session.execute(stmt).scalar()
     found = session.scalars(
         select(InspectionCheckin).where(
