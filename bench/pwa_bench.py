@@ -132,34 +132,30 @@ def download_once(browser, base: str, code: str, throttle: dict | None = None) -
     return elapsed, after - before
 
 
+def downloads(p, tmp: str, size: int, runs: list[tuple[str, dict | None, int]]) -> list[list[tuple[float, float]]]:
+    """For a server holding the demo and a project of ``size`` defects: (project code, throttle, repeats) →
+    the (seconds, bytes) of each download, each in a fresh browser context."""
+    proc, base = start_server(str(Path(tmp) / f"instance-{size}"), {"E2E_BIG_PROJECT": str(size)})
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        return [[download_once(browser, base, code, throttle) for _ in range(n)] for code, throttle, n in runs]
+    finally:
+        browser.close()
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
+
+
 def download_figures(p, tmp: str) -> list[bool]:
-    results = []
-    proc, base = start_server(str(Path(tmp) / "instance-big"), {"E2E_BIG_PROJECT": str(BIG)})
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        demo = [download_once(browser, base, "DEMO-CHT") for _ in range(3)]
-        big = [download_once(browser, base, "E2E-BIG") for _ in range(3)]
-        slow = [download_once(browser, base, "E2E-BIG", SLOW_4G) for _ in range(2)]
-    finally:
-        browser.close()
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
-    results.append(report("download demo project, loopback", statistics.median(t for t, _ in demo), 3, "s"))
-    results.append(report(f"download {BIG:,} defects, loopback", statistics.median(t for t, _ in big), 5, "s"))
-    results.append(report(f"download {BIG:,} defects, Slow 4G", statistics.median(t for t, _ in slow), 20, "s"))
-    proc, base = start_server(str(Path(tmp) / "instance-huge"), {"E2E_BIG_PROJECT": str(HUGE)})
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        huge = [download_once(browser, base, "E2E-BIG") for _ in range(2)]
-    finally:
-        browser.close()
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
-    results.append(report(f"download {HUGE:,} defects, loopback", statistics.median(t for t, _ in huge), 20, "s"))
+    demo, big, slow = downloads(p, tmp, BIG, [("DEMO-CHT", None, 3), ("E2E-BIG", None, 3), ("E2E-BIG", SLOW_4G, 2)])
+    (huge,) = downloads(p, tmp, HUGE, [("E2E-BIG", None, 2)])
+    results = [
+        report("download demo project, loopback", statistics.median(t for t, _ in demo), 3, "s"),
+        report(f"download {BIG:,} defects, loopback", statistics.median(t for t, _ in big), 5, "s"),
+        report(f"download {BIG:,} defects, Slow 4G", statistics.median(t for t, _ in slow), 20, "s"),
+        report(f"download {HUGE:,} defects, loopback", statistics.median(t for t, _ in huge), 20, "s"),
+    ]
     per_k = statistics.median(b for _, b in big) / (BIG / 1000) / 1024
     print(f"  stored per 1,000 defects: {per_k:.0f} KB (IndexedDB, navigator.storage.estimate)")
     return results
