@@ -33,6 +33,9 @@ def wait_for_service_worker(page: Any) -> None:
 
 
 def open_unit(page: Any, base: str, unit_id: int) -> None:
+    # The app has booted (its session and reference lists read from IndexedDB) before the route changes:
+    # under load a reload can still be booting when the next step navigates.
+    page.wait_for_selector("body[data-booted='1']", timeout=60_000)
     page.goto(f"{base}/#/u/{unit_id}")
     page.wait_for_selector("[data-ready=unit]", timeout=60_000)  # a large project loads from IndexedDB first
 
