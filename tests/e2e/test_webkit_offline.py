@@ -139,11 +139,19 @@ def test_inspector_offline_day_in_webkit(pwa_dist: Path, tmp_path: Path, webkit:
         unit_id = units[5]["id"]
         driver = webkit
         driver.get(app.base + "/")
-        wait(driver, lambda: css(driver, "input[name=username]"))
-        css(driver, "input[name=username]")[0].send_keys("inspector")
-        css(driver, "input[name=password]")[0].send_keys(PASSWORD)
+        # The app has booted (the login form it renders is the one that stays) before anything is typed.
+        wait(driver, lambda: css(driver, "body[data-booted='1'] input[name=username]"), 120)
+
+        def typed(name: str, value: str) -> bool:
+            field = css(driver, f"input[name={name}]")[0]
+            if field.get_attribute("value") != value:
+                field.clear()
+                field.send_keys(value)
+            return bool(field.get_attribute("value") == value)
+
+        wait(driver, lambda: typed("username", "inspector") and typed("password", PASSWORD))
         css(driver, "button[type=submit]")[0].click()
-        card = wait(driver, lambda: css(driver, "[data-project='1']"))[0]
+        card = wait(driver, lambda: css(driver, "[data-project='1']"), 120)[0]
         card.find_element("css selector", "button.secondary").click()
         wait(driver, lambda: css(driver, "[data-project='1'] [data-ready=offline]"), 120)
         wait(
